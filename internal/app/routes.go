@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/helpcenter/helpcenter/admin"
+	"github.com/helpcenter/helpcenter/internal/portal"
+	"github.com/helpcenter/helpcenter/internal/ui"
+	"github.com/helpcenter/helpcenter/internal/web"
+)
+
+// routes builds the Fiber application: shared middleware, operations endpoints, static
+// files, then the API, the console and the portal.
+func (a *App) routes() *fiber.App {
+	f := fiber.New(fiber.Config{
+		AppName:               "helpcenter",
+		UnescapePath:          true,
+		DisableStartupMessage: true,
+		ErrorHandler:          web.ErrorHandler(a.Log, errorPage),
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             8 << 20,
+		ProxyHeader:           "",
+	})
+	f.Use(requestid.New())
+	f.Use(web.AccessLog(a.Log, web.NewMetrics(a.Metrics)))
+	f.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		a.Log.Error("panic", "panic", e, "path", c.Path(), "request_id", web.RequestID(c))
+	}}))
+	f.Use(securityHeaders)
+	f.Use(language)
+
+	f.Get("/healthz", func(c *fiber.Ctx) error {
+		return c.JSON(fiber.Map{"status": "ok", "version": Version})
+	})
+	f.Get("/readyz", a.ready)
+	f.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})))
+	f.Get("/static/*", static)
+	f.Get("/lang/:lang", switchLanguage)
+
+	admin.Mount(f.Group("/admin"))
+	portal.Mount(f)
+	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
+	// /api/, the HTML 404 page elsewhere.
+	return f
+}
+
+// ready answers 200 when the database answers and the schema is current.
+func (a *App) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.CheckSchema(ctx); err != nil {
+		a.Log.Warn("not ready", "err", err)
+		return c.Status(http.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+func errorPage(c *fiber.Ctx, status int, _ string, detail string) error {
+	return web.RenderStatus(c, status, ui.ErrorPage(ui.Chrome{Title: detail, Path: c.Path(), NoIndex: true}, status, detail))
+}
+
+// static serves embedded files under content-hashed names, cached for a year.
+func static(c *fiber.Ctx) error {
+	asset, ok := ui.LookupAsset(c.Path())
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, asset.ContentType)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Send(asset.Body)
+}
+
+// securityHeaders sets the baseline headers: a CSP without inline script, no framing,
+// no MIME sniffing.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	return c.Next()
+}
+
+// language picks the UI language: the lang cookie, then Accept-Language, then Polish.
+func language(c *fiber.Ctx) error {
+	l := c.Cookies("lang")
+	if l == "" {
+		l = c.Get(fiber.HeaderAcceptLanguage)
+	}
+	c.SetUserContext(ui.WithLang(c.UserContext(), ui.ParseLang(l)))
+	return c.Next()
+}
+
+func switchLanguage(c *fiber.Ctx) error {
+	lang := ui.ParseLang(c.Params("lang"))
+	c.Cookie(&fiber.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", HTTPOnly: true})
+	next := c.Query("next", "/")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	return c.Redirect(next, http.StatusSeeOther)
+}
