@@ -6,16 +6,15 @@ import "strconv"
 // Delivery code builds it once per request (from the session or the bearer token) and
 // passes it to every service method, which asks the policy what the subject may do.
 type Subject struct {
-	// UserID is set for signed-in users (and for tokens acting for a user: never).
+	// UserID is set for signed-in users.
 	UserID int64
 	// AccountType is the user's account type key, "" when none is set.
 	AccountType string
 	// StaffRole is the user's or token's staff role, "" for customers.
 	StaffRole string
-	// TokenID is set for API-token callers.
+	// TokenID is set for API-token callers; the audiences a token reads are policy lines
+	// "p, token:<id>, audience:<a>, read".
 	TokenID int64
-	// TokenAudiences are the audiences an audience-bound token reads.
-	TokenAudiences []string
 	// Name and Email describe a signed-in user for display and audit entries.
 	Name, Email string
 }

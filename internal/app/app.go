@@ -19,6 +19,7 @@ import (
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
 	"github.com/helpcenter/helpcenter/internal/jobs"
+	"github.com/helpcenter/helpcenter/policy"
 )
 
 // Version is set at build time with -ldflags "-X ...app.Version=...".
@@ -33,6 +34,10 @@ type App struct {
 	Jobs    *jobs.Queue
 	Fiber   *fiber.App
 	Metrics *prometheus.Registry
+	// Listener carries PostgreSQL notifications (policy reloads, cache invalidation).
+	Listener *db.Listener
+	// Policy answers who may read and do what.
+	Policy *policy.Enforcer
 
 	started time.Time
 }
@@ -113,6 +118,11 @@ func (a *App) init(ctx context.Context, opt Options) error {
 
 // wire builds the domain services. Each feature adds its service here.
 func (a *App) wire(ctx context.Context) error {
+	var err error
+	a.Listener = db.NewListener(a.DB, a.Log)
+	if a.Policy, err = policy.New(ctx, a.DB, a.Log); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -122,6 +132,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	a.Policy.Watch(listenCtx, a.Listener, 30*time.Second)
+	go func() {
+		if err := a.Listener.Listen(listenCtx); err != nil {
+			a.Log.Error("notification listener stopped", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listener(ln) }()
 	a.Log.Info("serving", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL.String(), "version", Version)
