@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/helpcenter/helpcenter/admin"
+	"github.com/helpcenter/helpcenter/internal/api"
 	"github.com/helpcenter/helpcenter/internal/portal"
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
@@ -48,6 +49,11 @@ func (a *App) routes() *fiber.App {
 	f.Get("/static/*", static)
 	f.Get("/lang/:lang", switchLanguage)
 
+	// Credentials (bearer token, session cookie) become the request's subject here; every
+	// service call below is authorised against it.
+	f.Use(web.Authenticate(a.authenticators()...))
+
+	api.Mount(f, api.Deps{})
 	admin.Mount(f.Group("/admin"))
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
@@ -109,4 +115,10 @@ func switchLanguage(c *fiber.Ctx) error {
 		next = "/"
 	}
 	return c.Redirect(next, http.StatusSeeOther)
+}
+
+// authenticators lists the ways a request proves who it is, in order. Each feature that
+// adds credentials (API tokens, sessions) adds its authenticator here.
+func (a *App) authenticators() []web.Authenticator {
+	return nil
 }

@@ -1,0 +1,19 @@
+// Package api is the JSON API under /api/v1: public reads filtered by the caller's
+// audiences, the end-user calls (sign-in, requests, comments) and the management calls
+// for staff and scripts. Handlers decode, call one service method and encode; the
+// OpenAPI document served at /api/openapi.json describes every route.
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Deps are the services the API calls. Each feature adds its service here.
+type Deps struct {
+}
+
+// Mount adds the API routes: /api/openapi.json and everything under /api/v1.
+func Mount(app fiber.Router, d Deps) {
+	app.Get("/api/openapi.json", serveOpenAPI)
+	_ = app.Group("/api/v1")
+}
