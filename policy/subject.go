@@ -47,3 +47,6 @@ func (s Subject) Label() string {
 	}
 	return s.Key()
 }
+
+// AuditUserID is the user id recorded with the subject's changes in the audit log.
+func (s Subject) AuditUserID() int64 { return s.UserID }

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"github.com/helpcenter/helpcenter/policy"
 )
 
 // Entry is one audit log row.
@@ -28,16 +26,28 @@ type Entry struct {
 	At            time.Time       `bun:"at,nullzero,notnull,default:current_timestamp" json:"at"`
 }
 
+// Actor is who made a change: policy.Subject implements it.
+type Actor interface {
+	// AuditUserID is the acting user's id, 0 for tokens and the system.
+	AuditUserID() int64
+	// Label names the actor in the log (an e-mail, token:<id>, system).
+	Label() string
+}
+
+type systemActor struct{}
+
+func (systemActor) AuditUserID() int64 { return 0 }
+func (systemActor) Label() string      { return "system" }
+
 // System is the actor of changes made by the program itself (imports, scheduled jobs).
-var System = policy.Subject{Name: "system", Email: "system"}
+var System Actor = systemActor{}
 
 // Record writes an entry in idb (pass the transaction of the change). action is a verb
 // such as "article.publish"; object names the thing, such as "article:42"; before and
 // after are marshalled to JSON (nil for none).
-func Record(ctx context.Context, idb bun.IDB, actor policy.Subject, action, object string, before, after any) error {
+func Record(ctx context.Context, idb bun.IDB, actor Actor, action, object string, before, after any) error {
 	e := &Entry{Actor: actor.Label(), Action: action, Object: object}
-	if actor.UserID != 0 {
-		id := actor.UserID
+	if id := actor.AuditUserID(); id != 0 {
 		e.ActorID = &id
 	}
 	var err error
