@@ -5,17 +5,98 @@
 package admin
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
+	"github.com/helpcenter/helpcenter/policy"
 )
 
-// Mount adds the console's pages under r (mounted at /admin).
-func Mount(r fiber.Router) {
-	r.Get("/", dashboard)
+// Deps are the services the console calls. Each screen adds what it needs.
+type Deps struct {
+	Policy *policy.Enforcer
+	// Chrome builds the page frame's view model (user badge, CSRF token, flash) for the
+	// current request; the accounts feature provides it.
+	Chrome func(c *fiber.Ctx, title string) ui.Chrome
 }
 
-func dashboard(c *fiber.Ctx) error {
-	return web.Render(c, Dashboard(ui.Chrome{Title: ui.T(c.UserContext(), "admin.title"), Path: c.Path(), NoIndex: true}))
+// console carries the dependencies to the handlers.
+type console struct {
+	Deps
+}
+
+// Mount adds the console's pages under r (mounted at /admin). Only staff get in:
+// visitors are sent to sign in, customers get a plain 404 (the console does not exist
+// for them).
+func Mount(r fiber.Router, d Deps) {
+	if d.Chrome == nil {
+		d.Chrome = func(c *fiber.Ctx, title string) ui.Chrome { return ui.Chrome{Title: title, Path: c.Path()} }
+	}
+	con := &console{Deps: d}
+	r.Use(requireStaff)
+	r.Get("/", con.dashboard)
+}
+
+func requireStaff(c *fiber.Ctx) error {
+	s := web.Subject(c)
+	switch {
+	case s.IsStaff() && s.TokenID == 0:
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Next()
+	case s.IsAnonymous():
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	default:
+		return fiber.ErrNotFound
+	}
+}
+
+// NavItem is one entry of the console's navigation.
+type NavItem struct {
+	Key, Href, Label string
+	Active           bool
+}
+
+// navItems lists the screens, each behind the permission that its actions need; the
+// handlers check again through the services.
+var navItems = []struct {
+	key, href, label string
+	need             *policy.Permission
+}{
+	{"dashboard", "/admin/", "admin.nav.dashboard", nil},
+	{"inbox", "/admin/tickets", "admin.nav.inbox", &policy.TicketRead},
+	{"articles", "/admin/articles", "admin.nav.articles", &policy.ArticleEdit},
+	{"faq", "/admin/faq-candidates", "admin.nav.faq_candidates", &policy.ArticleEdit},
+	{"structure", "/admin/structure", "admin.nav.structure", &policy.StructureManage},
+	{"users", "/admin/users", "admin.nav.users", &policy.UserRead},
+	{"audiences", "/admin/audiences", "admin.nav.audiences", &policy.PolicyManage},
+	{"roles", "/admin/roles", "admin.nav.roles", &policy.PolicyManage},
+	{"tokens", "/admin/tokens", "admin.nav.tokens", &policy.TokenManage},
+	{"audit", "/admin/audit", "admin.nav.audit", &policy.AuditRead},
+	{"outbox", "/admin/outbox", "admin.nav.outbox", &policy.MailRead},
+}
+
+// Frame is the view model of the console's layout.
+type Frame struct {
+	ui.Chrome
+	Nav []NavItem
+}
+
+// frame builds the layout for a screen; active is the NavItem key to highlight.
+func (con *console) frame(c *fiber.Ctx, title, active string) Frame {
+	s := web.Subject(c)
+	f := Frame{Chrome: con.Chrome(c, title)}
+	f.NoIndex = true
+	for _, it := range navItems {
+		if it.need != nil && (con.Policy == nil || !con.Policy.Can(s, *it.need)) {
+			continue
+		}
+		f.Nav = append(f.Nav, NavItem{Key: it.key, Href: it.href, Label: ui.T(c.UserContext(), it.label), Active: it.key == active})
+	}
+	return f
+}
+
+func (con *console) dashboard(c *fiber.Ctx) error {
+	return web.Render(c, Dashboard(con.frame(c, ui.T(c.UserContext(), "admin.title"), "dashboard")))
 }

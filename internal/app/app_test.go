@@ -141,3 +141,13 @@ func mustRequest(t *testing.T, url string) *http.Request {
 	}
 	return req
 }
+
+func TestConsoleSendsVisitorsToSignIn(t *testing.T) {
+	s := apptest.New(t)
+	for _, path := range []string{"/admin/", "/admin/tickets?status=new"} {
+		resp, _ := s.Get(t, path)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=%2Fadmin%2F") {
+			t.Errorf("GET %s as visitor = %d Location=%q", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+}

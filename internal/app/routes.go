@@ -54,7 +54,7 @@ func (a *App) routes() *fiber.App {
 	f.Use(web.Authenticate(a.authenticators()...))
 
 	api.Mount(f, api.Deps{})
-	admin.Mount(f.Group("/admin"))
+	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
 	// /api/, the HTML 404 page elsewhere.
