@@ -6,14 +6,18 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/helpcenter/helpcenter/policy"
 )
 
 // Deps are the services the API calls. Each feature adds its service here.
 type Deps struct {
+	Policy *policy.Enforcer
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
 func Mount(app fiber.Router, d Deps) {
 	app.Get("/api/openapi.json", serveOpenAPI)
-	_ = app.Group("/api/v1")
+	v1 := app.Group("/api/v1")
+	mountPolicy(v1, d.Policy)
 }

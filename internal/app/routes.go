@@ -53,7 +53,7 @@ func (a *App) routes() *fiber.App {
 	// service call below is authorised against it.
 	f.Use(web.Authenticate(a.authenticators()...))
 
-	api.Mount(f, api.Deps{})
+	api.Mount(f, api.Deps{Policy: a.Policy})
 	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
