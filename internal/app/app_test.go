@@ -86,7 +86,7 @@ func TestHomeAndStaticAssets(t *testing.T) {
 		t.Errorf("unhashed asset URL answered %d", resp.StatusCode)
 	}
 
-	resp, body = s.Get(t, "/", "Accept-Language", "en-GB,en;q=0.9")
+	resp, body = s.Get(t, "/", "Accept-Language", "en-GB,en;q=0.9", "Cookie", "lang=en")
 	doc, _ = goquery.NewDocumentFromReader(strings.NewReader(body))
 	if lang, _ := doc.Find("html").Attr("lang"); lang != "en" || doc.Find("h1").Text() != "How can we help?" {
 		t.Errorf("English page: lang=%q h1=%q", lang, doc.Find("h1").Text())

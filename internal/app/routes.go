@@ -97,13 +97,11 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// language picks the UI language: the lang cookie, then Accept-Language, then Polish.
+// language picks the UI language: the lang cookie set by the language switch, else
+// Polish. The browser's Accept-Language is deliberately ignored: the help center is
+// Polish first, and English is a choice the reader makes.
 func language(c *fiber.Ctx) error {
-	l := c.Cookies("lang")
-	if l == "" {
-		l = c.Get(fiber.HeaderAcceptLanguage)
-	}
-	c.SetUserContext(ui.WithLang(c.UserContext(), ui.ParseLang(l)))
+	c.SetUserContext(ui.WithLang(c.UserContext(), ui.ParseLang(c.Cookies("lang"))))
 	return c.Next()
 }
 
