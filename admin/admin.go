@@ -17,6 +17,10 @@ import (
 // Deps are the services the console calls. Each screen adds what it needs.
 type Deps struct {
 	Policy *policy.Enforcer
+	// Preview lists articles gained or lost by an audience change (optional).
+	Preview VisibilityPreviewer
+	// Audit reads the audit log.
+	Audit AuditReader
 	// Chrome builds the page frame's view model (user badge, CSRF token, flash) for the
 	// current request; the accounts feature provides it.
 	Chrome func(c *fiber.Ctx, title string) ui.Chrome
@@ -37,6 +41,14 @@ func Mount(r fiber.Router, d Deps) {
 	con := &console{Deps: d}
 	r.Use(requireStaff)
 	r.Get("/", con.dashboard)
+	r.Get("/audiences", con.audiences)
+	r.Post("/audiences", con.saveAudiences)
+	r.Post("/account-types", con.createAccountType)
+	r.Post("/account-types/:key", con.updateAccountType)
+	r.Post("/account-types/:key/delete", con.deleteAccountType)
+	r.Get("/roles", con.roles)
+	r.Post("/roles", con.saveRoles)
+	r.Get("/audit", con.auditLog)
 }
 
 func requireStaff(c *fiber.Ctx) error {

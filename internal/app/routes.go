@@ -14,6 +14,7 @@ import (
 
 	"github.com/helpcenter/helpcenter/admin"
 	"github.com/helpcenter/helpcenter/internal/api"
+	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/internal/portal"
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
@@ -54,7 +55,7 @@ func (a *App) routes() *fiber.App {
 	f.Use(web.Authenticate(a.authenticators()...))
 
 	api.Mount(f, api.Deps{Policy: a.Policy})
-	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy})
+	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
 	// /api/, the HTML 404 page elsewhere.

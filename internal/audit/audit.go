@@ -116,3 +116,9 @@ func Find(ctx context.Context, idb bun.IDB, f Filter) ([]Entry, error) {
 	err := q.Scan(ctx)
 	return out, err
 }
+
+// Reader reads the log for the console and the management API.
+type Reader struct{ DB bun.IDB }
+
+// FindAudit returns entries newest first.
+func (r Reader) FindAudit(ctx context.Context, f Filter) ([]Entry, error) { return Find(ctx, r.DB, f) }
