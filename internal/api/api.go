@@ -7,12 +7,14 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/policy"
 )
 
 // Deps are the services the API calls. Each feature adds its service here.
 type Deps struct {
 	Policy *policy.Enforcer
+	Audit  audit.Reader
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
@@ -20,4 +22,5 @@ func Mount(app fiber.Router, d Deps) {
 	app.Get("/api/openapi.json", serveOpenAPI)
 	v1 := app.Group("/api/v1")
 	mountPolicy(v1, d.Policy)
+	mountAudit(v1, d.Policy, d.Audit)
 }
