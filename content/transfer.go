@@ -100,7 +100,7 @@ const maxReportedErrors = 20
 
 // ImportStats counts what an import did.
 type ImportStats struct {
-	Categories, Sections                      int
+	Categories, Sections                        int
 	ArticlesCreated, ArticlesUpdated, Unchanged int
 }
 
