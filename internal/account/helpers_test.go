@@ -72,7 +72,6 @@ func newTestEnv(t *testing.T, opts ...func(*Options)) *testEnv {
 
 var ctx = context.Background()
 
-
 // mustCreateUser creates a user with a password (or a contact when password is "").
 func (e *testEnv) mustCreateUser(t *testing.T, email, password string, mod ...func(*NewUser)) *User {
 	t.Helper()

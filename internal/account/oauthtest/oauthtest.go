@@ -62,8 +62,9 @@ type Provider struct {
 	next   User
 	codes  map[string]grant
 	tokens map[string]User
-	// NonceOverride, when set, replaces the nonce in the next ID tokens.
-	nonceOverride string
+	// nonceOverride and issuerOverride, when set, replace the nonce and the issuer in
+	// ID tokens.
+	nonceOverride, issuerOverride string
 	// lastAuthorize is the query of the latest authorize request.
 	lastAuthorize url.Values
 }
@@ -115,6 +116,13 @@ func (p *Provider) TamperNonce(nonce string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.nonceOverride = nonce
+}
+
+// TamperIssuer makes the provider put this issuer into ID tokens.
+func (p *Provider) TamperIssuer(iss string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.issuerOverride = iss
 }
 
 // LastAuthorize returns the query of the latest authorize request.
@@ -208,15 +216,18 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	access := random()
 	p.mu.Lock()
 	p.tokens[access] = g.user
-	nonce := g.nonce
+	nonce, issuer := g.nonce, p.issuerFor(g.user)
 	if p.nonceOverride != "" {
 		nonce = p.nonceOverride
+	}
+	if p.issuerOverride != "" {
+		issuer = p.issuerOverride
 	}
 	p.mu.Unlock()
 	resp := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600}
 	if p.mode != Facebook {
 		claims := map[string]any{
-			"iss": p.issuerFor(g.user), "sub": g.user.Subject, "aud": g.clientID,
+			"iss": issuer, "sub": g.user.Subject, "aud": g.clientID,
 			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(), "nonce": nonce,
 			"email": g.user.Email, "email_verified": g.user.EmailVerified, "name": g.user.Name,
 		}
