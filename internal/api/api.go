@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/helpcenter/helpcenter/internal/audit"
+	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/policy"
 )
 
@@ -15,6 +16,8 @@ import (
 type Deps struct {
 	Policy *policy.Enforcer
 	Audit  audit.Reader
+	// Tickets serves requests (end users) and the ticket inbox (management).
+	Tickets *ticket.Service
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
@@ -23,4 +26,6 @@ func Mount(app fiber.Router, d Deps) {
 	v1 := app.Group("/api/v1")
 	mountPolicy(v1, d.Policy)
 	mountAudit(v1, d.Policy, d.Audit)
+	mountRequests(v1, d.Tickets)
+	mountTickets(v1, d.Tickets)
 }

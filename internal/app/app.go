@@ -19,6 +19,7 @@ import (
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
 	"github.com/helpcenter/helpcenter/internal/jobs"
+	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/policy"
 )
 
@@ -38,6 +39,8 @@ type App struct {
 	Listener *db.Listener
 	// Policy answers who may read and do what.
 	Policy *policy.Enforcer
+	// Tickets is requests: the portal's and the API's, and the console's inbox.
+	Tickets *ticket.Service
 
 	started time.Time
 }
@@ -123,6 +126,8 @@ func (a *App) wire(ctx context.Context) error {
 	if a.Policy, err = policy.New(ctx, a.DB, a.Log); err != nil {
 		return err
 	}
+	a.Tickets = ticket.New(a.DB.Bun, a.Policy, ticket.Options{BaseURL: a.Config.BaseURL, Log: a.Log})
+	ticket.RegisterJobs(a.Jobs, a.Tickets, time.Hour)
 	return nil
 }
 

@@ -54,7 +54,7 @@ func (a *App) routes() *fiber.App {
 	// service call below is authorised against it.
 	f.Use(web.Authenticate(a.authenticators()...))
 
-	api.Mount(f, api.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
+	api.Mount(f, api.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
 	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under

@@ -70,8 +70,14 @@ func (s *Service) CreateRequest(ctx context.Context, sub policy.Subject, in NewR
 	default:
 		problems = append(problems, apperr.Field("kind", "Nieznany rodzaj zlecenia."))
 	}
-	problems = checkSubject(problems, "subject", in.Subject)
-	problems = checkBody(problems, "body", in.Body)
+	// An account-type change says what it asks for by itself: subject and body may stay
+	// empty (they are filled in above once the type is known).
+	if in.Kind != KindAccountTypeChange || in.Subject != "" {
+		problems = checkSubject(problems, "subject", in.Subject)
+	}
+	if in.Kind != KindAccountTypeChange || in.Body != "" {
+		problems = checkBody(problems, "body", in.Body)
+	}
 	var email string
 	if !signedIn {
 		if email = normalizeEmail(in.Email); email == "" {
