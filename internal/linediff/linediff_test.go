@@ -67,8 +67,8 @@ func TestSideBySide(t *testing.T) {
 		},
 		{
 			name: "changed line pairs with its replacement and marks the word", context: -1,
-			a:    "# Faktura\nWystaw fakturę w menu Sprzedaż.\nKoniec",
-			b:    "# Faktura\nWystaw fakturę w menu Dokumenty.\nKoniec",
+			a: "# Faktura\nWystaw fakturę w menu Sprzedaż.\nKoniec",
+			b: "# Faktura\nWystaw fakturę w menu Dokumenty.\nKoniec",
 			want: []string{
 				"equal 1:# Faktura | 1:# Faktura",
 				"change 2:Wystaw fakturę w menu [Sprzedaż]. | 2:Wystaw fakturę w menu [Dokumenty].",
@@ -78,13 +78,13 @@ func TestSideBySide(t *testing.T) {
 		},
 		{
 			name: "inserted line keeps numbering on both sides", context: -1,
-			a:    "a\nc", b: "a\nb\nc",
+			a: "a\nc", b: "a\nb\nc",
 			want:  []string{"equal 1:a | 1:a", "insert - | 2:b", "equal 2:c | 3:c"},
 			added: 1,
 		},
 		{
 			name: "more removed than added", context: -1,
-			a:    "x\n1\n2\n3\ny", b: "x\nA\ny",
+			a: "x\n1\n2\n3\ny", b: "x\nA\ny",
 			want: []string{
 				"equal 1:x | 1:x", "change 2:[1] | 2:[A]", "delete 3:2 | -", "delete 4:3 | -", "equal 5:y | 3:y",
 			},
@@ -96,19 +96,19 @@ func TestSideBySide(t *testing.T) {
 		},
 		{
 			name: "long unchanged runs fold to context", context: 1,
-			a:    "1\n2\n3\n4\n5\n6\n7\n8\n9", b: "1\n2\n3\n4\nX\n6\n7\n8\n9",
-			want: []string{"fold 3", "equal 4:4 | 4:4", "change 5:[5] | 5:[X]", "equal 6:6 | 6:6", "fold 3"},
+			a: "1\n2\n3\n4\n5\n6\n7\n8\n9", b: "1\n2\n3\n4\nX\n6\n7\n8\n9",
+			want:  []string{"fold 3", "equal 4:4 | 4:4", "change 5:[5] | 5:[X]", "equal 6:6 | 6:6", "fold 3"},
 			added: 1, removed: 1,
 		},
 		{
 			name: "a short run between changes is not folded", context: 1,
-			a:    "a\n1\n2\n3\nb", b: "A\n1\n2\n3\nB",
-			want: []string{"change 1:[a] | 1:[A]", "equal 2:1 | 2:1", "equal 3:2 | 3:2", "equal 4:3 | 4:3", "change 5:[b] | 5:[B]"},
+			a: "a\n1\n2\n3\nb", b: "A\n1\n2\n3\nB",
+			want:  []string{"change 1:[a] | 1:[A]", "equal 2:1 | 2:1", "equal 3:2 | 3:2", "equal 4:3 | 4:3", "change 5:[b] | 5:[B]"},
 			added: 2, removed: 2,
 		},
 		{
 			name: "Polish words are compared whole", context: -1,
-			a:    "Zażółć gęślą jaźń", b: "Zażółć gęsią jaźń",
+			a: "Zażółć gęślą jaźń", b: "Zażółć gęsią jaźń",
 			want:  []string{"change 1:Zażółć [gęślą] jaźń | 1:Zażółć [gęsią] jaźń"},
 			added: 1, removed: 1,
 		},
