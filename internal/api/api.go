@@ -7,8 +7,10 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/internal/ticket"
+	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
 )
 
@@ -18,12 +20,18 @@ type Deps struct {
 	Audit  audit.Reader
 	// Tickets serves requests (end users) and the ticket inbox (management).
 	Tickets *ticket.Service
+
+	// Accounts and Sessions serve sign-in, registration and /me.
+	Accounts *account.Service
+	Sessions *web.Sessions
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
 func Mount(app fiber.Router, d Deps) {
 	app.Get("/api/openapi.json", serveOpenAPI)
 	v1 := app.Group("/api/v1")
+	mountAuth(v1, d.Accounts, d.Sessions)
+	mountMe(v1, d.Accounts, d.Policy)
 	mountPolicy(v1, d.Policy)
 	mountAudit(v1, d.Policy, d.Audit)
 	mountRequests(v1, d.Tickets)

@@ -16,10 +16,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
 	"github.com/helpcenter/helpcenter/internal/jobs"
+	"github.com/helpcenter/helpcenter/internal/mail"
 	"github.com/helpcenter/helpcenter/internal/ticket"
+	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
 )
 
@@ -41,7 +44,13 @@ type App struct {
 	Policy *policy.Enforcer
 	// Tickets is requests: the portal's and the API's, and the console's inbox.
 	Tickets *ticket.Service
+	// Mail queues and delivers e-mail; Accounts is users, sign-in and sessions; Sessions
+	// puts those sessions on HTTP (cookie, authenticator, CSRF token).
+	Mail     *mail.Mailer
+	Accounts *account.Service
+	Sessions *web.Sessions
 
+	options Options
 	started time.Time
 }
 
@@ -106,8 +115,9 @@ func (a *App) init(ctx context.Context, opt Options) error {
 	a.Metrics = prometheus.NewRegistry()
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	a.options = opt
 	a.Jobs = jobs.New(a.DB, a.Log)
-	jobs.RegisterCleanup(a.Jobs, a.DB, time.Hour)
+	jobs.RegisterCleanup(a.Jobs, a.DB, time.Hour, account.CleanupStatements...)
 
 	if err := a.wire(ctx); err != nil {
 		return err
@@ -124,6 +134,9 @@ func (a *App) wire(ctx context.Context) error {
 	var err error
 	a.Listener = db.NewListener(a.DB, a.Log)
 	if a.Policy, err = policy.New(ctx, a.DB, a.Log); err != nil {
+		return err
+	}
+	if err := a.wireAccounts(ctx); err != nil {
 		return err
 	}
 	a.Tickets = ticket.New(a.DB.Bun, a.Policy, ticket.Options{BaseURL: a.Config.BaseURL, Log: a.Log})

@@ -53,9 +53,14 @@ func (a *App) routes() *fiber.App {
 	// Credentials (bearer token, session cookie) become the request's subject here; every
 	// service call below is authorised against it.
 	f.Use(web.Authenticate(a.authenticators()...))
+	// State-changing requests that carry the session cookie must bring its CSRF token;
+	// cross-site form posts without one are refused by their Origin.
+	f.Use(web.CSRF(a.Config.BaseURL, a.Config.CORSOrigins))
 
-	api.Mount(f, api.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
-	admin.Mount(f.Group("/admin"), admin.Deps{Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
+	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
+	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
+	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
+	portal.MountAccount(f, portal.AccountDeps{Accounts: a.Accounts, Sessions: a.Sessions})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
 	// /api/, the HTML 404 page elsewhere.
@@ -119,5 +124,6 @@ func switchLanguage(c *fiber.Ctx) error {
 // authenticators lists the ways a request proves who it is, in order. Each feature that
 // adds credentials (API tokens, sessions) adds its authenticator here.
 func (a *App) authenticators() []web.Authenticator {
-	return nil
+	// Bearer tokens first: a call that brings one is not a browser session (no CSRF).
+	return []web.Authenticator{a.Sessions.Authenticator()}
 }

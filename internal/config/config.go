@@ -44,7 +44,27 @@ type Config struct {
 	EmailTokenTTL time.Duration
 	// APIRateLimit is the number of API requests a token or IP may make per minute.
 	APIRateLimit int
+	// Google, Microsoft and Facebook configure social sign-in; a provider is enabled when
+	// its client id and secret are set.
+	Google    OAuthClient
+	Microsoft OAuthClient
+	Facebook  OAuthClient
 }
+
+// OAuthClient is the registration of the help center with one sign-in provider.
+type OAuthClient struct {
+	ClientID, ClientSecret string
+	// Issuer is the OpenID Connect issuer (Google, Microsoft); for Facebook, the login
+	// dialog URL.
+	Issuer string
+	// Tenant is Microsoft's tenant: common, organizations, consumers or a tenant id.
+	Tenant string
+	// GraphURL is Facebook's Graph API base.
+	GraphURL string
+}
+
+// Enabled reports whether the provider is configured.
+func (o OAuthClient) Enabled() bool { return o.ClientID != "" && o.ClientSecret != "" }
 
 // Var documents one environment variable: the README's configuration table is kept
 // in step with this list by a test.
@@ -69,6 +89,17 @@ var Vars = []Var{
 	{"SMTP_FROM", "Helpcenter <helpcenter@localhost>", "sender address of outgoing mail"},
 	{"HELPCENTER_EMAIL_TOKEN_TTL", "24h", "validity of password and verification links"},
 	{"HELPCENTER_API_RATE_LIMIT", "600", "API requests per minute per token or IP"},
+	{"HELPCENTER_GOOGLE_CLIENT_ID", "", "OAuth client id for \"Sign in with Google\"; with the secret it enables the button"},
+	{"HELPCENTER_GOOGLE_CLIENT_SECRET", "", "OAuth client secret for Google"},
+	{"HELPCENTER_GOOGLE_ISSUER", "https://accounts.google.com", "OpenID Connect issuer for Google (tests point it at a fake provider)"},
+	{"HELPCENTER_MICROSOFT_CLIENT_ID", "", "application (client) id for \"Sign in with Microsoft\"; with the secret it enables the button"},
+	{"HELPCENTER_MICROSOFT_CLIENT_SECRET", "", "client secret for Microsoft"},
+	{"HELPCENTER_MICROSOFT_TENANT", "common", "common, organizations, consumers or a tenant id"},
+	{"HELPCENTER_MICROSOFT_ISSUER", "", "OpenID Connect issuer for Microsoft; empty means https://login.microsoftonline.com/TENANT/v2.0"},
+	{"HELPCENTER_FACEBOOK_CLIENT_ID", "", "app id for \"Sign in with Facebook\"; with the secret it enables the button"},
+	{"HELPCENTER_FACEBOOK_CLIENT_SECRET", "", "app secret for Facebook"},
+	{"HELPCENTER_FACEBOOK_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth", "Facebook login dialog"},
+	{"HELPCENTER_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0", "Facebook Graph API base (token endpoint and /me)"},
 }
 
 // FromEnv builds a Config from getenv (os.Getenv in production, a map in tests).
@@ -159,6 +190,35 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			bad("SMTP_URL", redact(cfg.SMTPURL), "must be smtp://host:port or smtps://host:port")
 		}
 	}
+
+	oauth := func(prefix string, issuerVar, graphVar string) OAuthClient {
+		o := OAuthClient{ClientID: get(prefix + "_CLIENT_ID"), ClientSecret: get(prefix + "_CLIENT_SECRET")}
+		if (o.ClientID == "") != (o.ClientSecret == "") {
+			bad(prefix+"_CLIENT_SECRET", "", prefix+"_CLIENT_ID and "+prefix+"_CLIENT_SECRET must be set together")
+		}
+		for _, name := range []string{issuerVar, graphVar} {
+			if name == "" || get(name) == "" {
+				continue
+			}
+			if u, err := url.Parse(get(name)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				bad(name, get(name), "must be an absolute https:// URL")
+			}
+		}
+		if issuerVar != "" {
+			o.Issuer = get(issuerVar)
+		}
+		if graphVar != "" {
+			o.GraphURL = get(graphVar)
+		}
+		return o
+	}
+	cfg.Google = oauth("HELPCENTER_GOOGLE", "HELPCENTER_GOOGLE_ISSUER", "")
+	cfg.Microsoft = oauth("HELPCENTER_MICROSOFT", "HELPCENTER_MICROSOFT_ISSUER", "")
+	cfg.Microsoft.Tenant = get("HELPCENTER_MICROSOFT_TENANT")
+	if t := cfg.Microsoft.Tenant; strings.ContainsAny(t, "/?#. ") {
+		bad("HELPCENTER_MICROSOFT_TENANT", t, "must be common, organizations, consumers or a tenant id")
+	}
+	cfg.Facebook = oauth("HELPCENTER_FACEBOOK", "HELPCENTER_FACEBOOK_DIALOG_URL", "HELPCENTER_FACEBOOK_GRAPH_URL")
 
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(errs...))
