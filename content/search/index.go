@@ -25,6 +25,13 @@ type Index struct {
 	statsLoading bool
 }
 
+// Marks of the title and tag terms in the vector (see polish.Vector.AddMarked): a query
+// for "^faktur" finds the articles with the word in the title without reading any vector.
+const (
+	titleMark = "^"
+	tagMark   = "~"
+)
+
 // Option configures an Index.
 type Option func(*Index)
 
@@ -70,9 +77,10 @@ func (ix *Index) Put(ctx context.Context, idb bun.IDB, doc Document) error {
 		return fmt.Errorf("search: put: document without article id")
 	}
 	plain, headings := PlainText(doc.BodyMarkdown)
+	tags := strings.Join(doc.Tags, "\n")
 	v := ix.an.NewVector()
-	v.Add(doc.Title, polish.WeightA)
-	v.Add(strings.Join(doc.Tags, "\n"), polish.WeightB)
+	v.AddMarked(doc.Title, polish.WeightA, titleMark)
+	v.AddMarked(tags, polish.WeightB, tagMark)
 	v.Add(headings, polish.WeightC)
 	v.Add(plain, polish.WeightD)
 	audiences := doc.Audiences
@@ -84,13 +92,18 @@ func (ix *Index) Put(ctx context.Context, idb bun.IDB, doc Document) error {
 		updated = time.Now()
 	}
 	_, err := idb.NewRaw(`INSERT INTO article_search
-			(article_id, kind, section_id, category_id, audiences, title, plain, tsv, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?::tsvector, ?)
+			(article_id, kind, section_id, category_id, audiences, tsv, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?::tsvector, ?)
 		ON CONFLICT (article_id) DO UPDATE SET kind = EXCLUDED.kind, section_id = EXCLUDED.section_id,
-			category_id = EXCLUDED.category_id, audiences = EXCLUDED.audiences, title = EXCLUDED.title,
-			plain = EXCLUDED.plain, tsv = EXCLUDED.tsv, updated_at = EXCLUDED.updated_at`,
+			category_id = EXCLUDED.category_id, audiences = EXCLUDED.audiences,
+			tsv = EXCLUDED.tsv, updated_at = EXCLUDED.updated_at`,
 		doc.ArticleID, doc.Kind, doc.SectionID, doc.CategoryID, pgdialect.Array(audiences),
-		doc.Title, plain, v.String(), updated).Exec(ctx)
+		v.String(), updated).Exec(ctx)
+	if err == nil {
+		_, err = idb.NewRaw(`INSERT INTO article_search_text (article_id, title, plain) VALUES (?, ?, ?)
+			ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, plain = EXCLUDED.plain`,
+			doc.ArticleID, doc.Title, plain).Exec(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("search: put article %d: %w", doc.ArticleID, err)
 	}

@@ -109,6 +109,8 @@ func ticketQueries(tb testing.TB, dir string, c *corpus) []judgedQuery {
 	return out
 }
 
+var jsonUnmarshal = json.Unmarshal
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -84,7 +84,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: term statistics: %w", err)
 	}
-	rows, total, err := ix.run(ctx, q, pq, stats)
+	rows, total, err := ix.runTiers(ctx, q, pq, stats)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -92,7 +92,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 		if corrected, ok, err := ix.correctTypos(ctx, pq); err != nil {
 			return nil, 0, err
 		} else if ok {
-			if rows, total, err = ix.run(ctx, q, corrected, stats); err != nil {
+			if rows, total, err = ix.runTiers(ctx, q, corrected, stats); err != nil {
 				return nil, 0, err
 			}
 			pq = corrected
@@ -112,73 +112,103 @@ type resultRow struct {
 	title, plain string
 }
 
-// run executes one ranked query.
-func (ix *Index) run(ctx context.Context, q Query, pq polish.Query, stats *termStats) ([]resultRow, int, error) {
+// enoughHits is how many articles must match all query groups for the articles that
+// match only some of them to be left out.
+const enoughHits = 10
+
+// runTiers searches for the articles that match all query groups first and, when those are
+// fewer than enoughHits, for the articles that match any. Requiring all groups first keeps
+// the total meaningful ("8,000 results" for a long question helps nobody) and the work
+// small: the index intersects the groups before any row is read.
+func (ix *Index) runTiers(ctx context.Context, q Query, pq polish.Query, stats *termStats) ([]resultRow, int, error) {
+	rows, total, err := ix.run(ctx, q, pq, stats, true)
+	if err == nil && total < enoughHits && len(pq.Groups) > 1 {
+		rows, total, err = ix.run(ctx, q, pq, stats, false)
+	}
+	return rows, total, err
+}
+
+// rerankDepth is how many of the best candidates by the coordination score get the
+// (costlier) ts_rank_cd on the full vector; its weight is below one coordination step, so
+// the final page is practically always among them.
+const rerankDepth = 50
+
+// run executes one ranked query in two steps. First, index scans find the candidates
+// (visible articles that match all groups, or any) and, per query group, the visible
+// articles with the group in the title or the tags (marked terms, see titleMark); rows
+// score the group's IDF, times the boost for title and tags. Summing per candidate gives
+// an IDF-weighted coordination score with title boosts, and counting the candidates the
+// total. No scan decompresses a vector: the index answers every condition. Then ts_rank_cd
+// (proximity and frequency in the whole text) reorders the best candidates.
+func (ix *Index) run(ctx context.Context, q Query, pq polish.Query, stats *termStats, all bool) ([]resultRow, int, error) {
 	args := []any{pq.TSQuery(false, ""), q.Audiences}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	var score strings.Builder
-	for _, g := range pq.Groups {
-		w := stats.groupIDF(g)
-		fmt.Fprintf(&score, "%s::float8 * ((tsv @@ %s::tsquery)::int + %s::float8 * (tsv @@ %s::tsquery)::int + %s::float8 * (tsv @@ %s::tsquery)::int) + ",
-			arg(w), arg(g.TSQuery("")), arg(titleBoost), arg(g.TSQuery("A")), arg(tagBoost), arg(g.TSQuery("B")))
-	}
-	fmt.Fprintf(&score, "%s::float8 * ts_rank_cd('%s', tsv, $1::tsquery, 32)", arg(rankCDWeight), rankCDWeights)
-	where := "tsv @@ $1::tsquery AND audiences && $2::text[]"
+	filter := "audiences && $2::text[]"
 	if q.Kind != "" {
-		where += " AND kind = " + arg(q.Kind)
+		filter += " AND kind = " + arg(q.Kind)
 	}
 	if q.CategoryID != 0 {
-		where += " AND category_id = " + arg(q.CategoryID)
+		filter += " AND category_id = " + arg(q.CategoryID)
 	}
 	if q.SectionID != 0 {
-		where += " AND section_id = " + arg(q.SectionID)
+		filter += " AND section_id = " + arg(q.SectionID)
 	}
-	sql := `WITH hits AS MATERIALIZED (
-		SELECT article_id, ` + score.String() + ` AS score
-		FROM article_search WHERE ` + where + `
+	tb, bb := arg(titleBoost), arg(tagBoost)
+	var scans []string
+	scan := func(weight, tsquery, hit string) {
+		scans = append(scans, fmt.Sprintf("SELECT article_id, %s AS w, %s AS hit FROM article_search WHERE tsv @@ %s::tsquery AND %s", weight, hit, tsquery, filter))
+	}
+	weights := make([]string, len(pq.Groups))
+	for i, g := range pq.Groups {
+		weights[i] = arg(stats.groupIDF(g)) + "::float8"
+	}
+	if all {
+		// Every candidate matches every group: one scan gives the coordination score, and
+		// the field scans are intersected with the candidates inside the index, where the
+		// rare marked terms let it skip through the long lists.
+		and := pq.TSQuery(true, "")
+		scan(strings.Join(weights, " + "), arg(and), "true")
+		for i, g := range pq.Groups {
+			scan(weights[i]+" * "+tb+"::float8", arg("("+and+") & "+g.TSQueryMarked(titleMark)), "false")
+			scan(weights[i]+" * "+bb+"::float8", arg("("+and+") & "+g.TSQueryMarked(tagMark)), "false")
+		}
+	} else {
+		for i, g := range pq.Groups {
+			scan(weights[i], arg(g.TSQuery("")), "true")
+			scan(weights[i]+" * "+tb+"::float8", arg(g.TSQueryMarked(titleMark)), "false")
+			scan(weights[i]+" * "+bb+"::float8", arg(g.TSQueryMarked(tagMark)), "false")
+		}
+	}
+	sql := `WITH c AS (
+		SELECT article_id, sum(w) AS s1 FROM (` + strings.Join(scans, "\n\t\tUNION ALL ") + `) u
+		GROUP BY article_id HAVING bool_or(hit)
 	), top AS (
-		SELECT article_id, score FROM hits ORDER BY score DESC, article_id LIMIT ` + arg(q.Limit) + ` OFFSET ` + arg(q.Offset) + `
+		SELECT article_id, s1 FROM c ORDER BY s1 DESC, article_id LIMIT ` + arg(q.Offset+q.Limit+rerankDepth) + `
+	), ranked AS (
+		SELECT t.article_id, t.s1 + ` + arg(rankCDWeight) + `::float8 * ts_rank_cd('` + rankCDWeights + `', s.tsv, $1::tsquery, 32) AS score
+		FROM top t JOIN article_search s USING (article_id)
+		ORDER BY score DESC, article_id LIMIT ` + arg(q.Limit) + ` OFFSET ` + arg(q.Offset) + `
 	)
-	SELECT t.article_id, t.score, (SELECT count(*) FROM hits), s.title, s.plain
-	FROM top t JOIN article_search s USING (article_id)
-	ORDER BY t.score DESC, t.article_id`
-	rows, err := ix.db.Pool.Query(ctx, sql, args...)
+	SELECT (SELECT count(*) FROM c), r.article_id, r.score, x.title, x.plain
+	FROM (SELECT 1) one
+	LEFT JOIN (ranked r JOIN article_search_text x USING (article_id)) ON true
+	ORDER BY r.score DESC, r.article_id`
+	rows, err := ix.query(ctx, sql, args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: query: %w", err)
 	}
-	defer rows.Close()
 	var out []resultRow
 	total := 0
-	for rows.Next() {
-		var r resultRow
-		if err := rows.Scan(&r.id, &r.score, &total, &r.title, &r.plain); err != nil {
-			return nil, 0, fmt.Errorf("search: scan: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("search: query: %w", err)
-	}
-	if len(out) == 0 && q.Offset > 0 {
-		// The page is past the end; the total still tells how many there are.
-		if err := ix.db.Pool.QueryRow(ctx, `SELECT count(*) FROM article_search WHERE `+where, args[:2+countFilterArgs(q)]...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("search: count: %w", err)
+	for _, r := range rows {
+		total = int(r.total)
+		if r.id != nil {
+			out = append(out, resultRow{id: *r.id, score: *r.score, title: *r.title, plain: *r.plain})
 		}
 	}
 	return out, total, nil
-}
-
-func countFilterArgs(q Query) int {
-	n := 0
-	for _, set := range []bool{q.Kind != "", q.CategoryID != 0, q.SectionID != 0} {
-		if set {
-			n++
-		}
-	}
-	return n
 }
 
 // groupIDF estimates the weight of a query group: the IDF of the most frequent way to

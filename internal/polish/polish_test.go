@@ -178,7 +178,16 @@ func TestVector(t *testing.T) {
 	if got := v.String(); got != want {
 		t.Errorf("String() = %s, want %s", got, want)
 	}
-	if diff := cmp.Diff([]string{"hasla", "reset", "resetuja"}, v.Words()); diff != "" {
+	v.AddMarked("Hasło", WeightA, "^")
+	want = `'^haslo':24A 'hasla':2A,11 'haslo':24A 'reset':1A,15 'resetuja':14`
+	if got := v.String(); got != want {
+		t.Errorf("String() after AddMarked = %s, want %s", got, want)
+	}
+	g := a.ParseQuery("hasło res").Groups // with the default synonyms: hasło, password
+	if got := g[0].TSQueryMarked("^") + " " + g[1].TSQueryMarked("^"); got != "((('^haslo')) | (('^password'))) ((('^res' | '^res':*)))" {
+		t.Errorf("TSQueryMarked = %s", got)
+	}
+	if diff := cmp.Diff([]string{"hasla", "haslo", "reset", "resetuja"}, v.Words()); diff != "" {
 		t.Errorf("Words (-want +got):\n%s", diff)
 	}
 }

@@ -284,7 +284,13 @@ func (q Query) TSQuery(all bool, weight string) string {
 }
 
 // TSQuery renders one group for PostgreSQL's tsquery input.
-func (g Group) TSQuery(weight string) string {
+func (g Group) TSQuery(weight string) string { return g.render(weight, "") }
+
+// TSQueryMarked renders one group with every term (and prefix) marked as Vector.AddMarked
+// marks them, to find the documents with the group in one field.
+func (g Group) TSQueryMarked(mark string) string { return g.render("", mark) }
+
+func (g Group) render(weight, mark string) string {
 	var b strings.Builder
 	b.WriteByte('(')
 	for ai, alt := range g.Alternatives {
@@ -296,7 +302,7 @@ func (g Group) TSQuery(weight string) string {
 			if wi > 0 {
 				b.WriteString(" & ")
 			}
-			w.writeTSQuery(&b, weight)
+			w.writeTSQuery(&b, weight, mark)
 		}
 		b.WriteByte(')')
 	}
@@ -304,13 +310,13 @@ func (g Group) TSQuery(weight string) string {
 	return b.String()
 }
 
-func (w WordMatch) writeTSQuery(b *strings.Builder, weight string) {
+func (w WordMatch) writeTSQuery(b *strings.Builder, weight, mark string) {
 	b.WriteByte('(')
 	for i, t := range w.Terms {
 		if i > 0 {
 			b.WriteString(" | ")
 		}
-		writeLexeme(b, t)
+		writeLexeme(b, mark+t)
 		if weight != "" {
 			b.WriteByte(':')
 			b.WriteString(weight)
@@ -320,7 +326,7 @@ func (w WordMatch) writeTSQuery(b *strings.Builder, weight string) {
 		if len(w.Terms) > 0 {
 			b.WriteString(" | ")
 		}
-		writeLexeme(b, w.Prefix)
+		writeLexeme(b, mark+w.Prefix)
 		b.WriteString(":*")
 		b.WriteString(weight)
 	}

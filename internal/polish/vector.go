@@ -39,7 +39,14 @@ func (a *Analyzer) NewVector() *Vector {
 }
 
 // Add adds the terms of text with a weight; positions continue from the previous text.
-func (v *Vector) Add(text string, w Weight) {
+func (v *Vector) Add(text string, w Weight) { v.AddMarked(text, w, "") }
+
+// AddMarked adds the terms of text like Add and, when mark is not empty, each term once
+// more with mark in front ("^faktur" for a title word): a query for the marked terms finds
+// the documents with the word in that field straight from the index, where a weight
+// restriction would have to read every candidate's vector. Marks must not start with a
+// letter or digit, so that no prefix query of a word can reach them.
+func (v *Vector) AddMarked(text string, w Weight, mark string) {
 	base := v.pos
 	if base > 0 {
 		base += fieldGap
@@ -61,14 +68,21 @@ func (v *Vector) Add(text string, w Weight) {
 			pos = maxPosition
 		}
 		for _, term := range terms {
-			ps := v.terms[term]
-			if len(ps) < maxPositionsPerTerm {
-				v.terms[term] = append(ps, pos<<2|int('D'-w))
+			v.addPosition(term, pos, w)
+			if mark != "" {
+				v.addPosition(mark+term, pos, w)
 			}
 		}
 	}
 	if last > v.pos {
 		v.pos = last
+	}
+}
+
+func (v *Vector) addPosition(term string, pos int, w Weight) {
+	ps := v.terms[term]
+	if len(ps) < maxPositionsPerTerm {
+		v.terms[term] = append(ps, pos<<2|int('D'-w))
 	}
 }
 
