@@ -19,6 +19,9 @@ type Index struct {
 	db *db.DB
 	an *polish.Analyzer
 
+	cacheMu sync.Mutex
+	cache   *resultCache
+
 	statsMu      sync.Mutex
 	stats        *termStats
 	statsStale   bool

@@ -72,6 +72,16 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 	if len(q.Audiences) == 0 {
 		return []Hit{}, 0, nil
 	}
+	cache := ix.resultCache()
+	var key string
+	var gen uint64
+	if cache != nil {
+		key = cacheKey(q)
+		if hits, total, ok := cache.get(key); ok {
+			return hits, total, nil
+		}
+		gen = cache.generation.Load()
+	}
 	// Keep a trailing space: it tells the parser the last word is complete.
 	pq := ix.an.ParseQuery(strings.TrimLeft(q.Text, " \t\r\n"))
 	if pq.Empty() {
@@ -102,6 +112,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 	hits := make([]Hit, len(rows))
 	for i, r := range rows {
 		hits[i] = Hit{ArticleID: r.id, Score: r.score, Snippet: Snippet(r.plain, r.title, h)}
+	}
+	if cache != nil {
+		cache.put(key, gen, hits, total)
 	}
 	return hits, total, nil
 }

@@ -1,0 +1,1 @@
+DROP TRIGGER article_search_content_changed ON article_search;
