@@ -47,6 +47,7 @@ func commands() []command {
 		{"serve", "run the help center (the default)", cmdServe},
 		{"migrate", "apply or undo schema migrations: migrate up|down|status", cmdMigrate},
 		{"postgres", "manage the private PostgreSQL cluster: postgres stop [--dir DIR]", cmdPostgres},
+		{"user", "users: user create|password-link --email E", cmdUser},
 		{"version", "print the version", cmdVersion},
 	}
 }
