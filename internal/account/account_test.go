@@ -140,6 +140,7 @@ func TestLoginAnswers(t *testing.T) {
 	}{
 		{"right pair", "Anna@Example.com", goodPassword, ""},
 		{"other letter case", "anna@EXAMPLE.com", goodPassword, ""},
+		{"spaces around the address", "  Anna@Example.com ", goodPassword, ""},
 		{"wrong password", "anna@example.com", goodPassword + "!", apperr.Unauthorized},
 		{"unknown address", "nobody@example.com", goodPassword, apperr.Unauthorized},
 		{"contact without password", "contact@example.com", goodPassword, apperr.Unauthorized},

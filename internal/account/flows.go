@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -227,6 +228,7 @@ var ErrBadCredentials = apperr.New(apperr.Unauthorized, "Nieprawidłowy adres e-
 // dummy hash, so every failure takes as long as a wrong password and answers the same.
 // A blocked user learns so only after giving the right password.
 func (s *Service) Login(ctx context.Context, in Credentials) (*User, error) {
+	in.Email = strings.TrimSpace(in.Email)
 	var problems []apperr.FieldError
 	if len(in.Email) == 0 {
 		problems = append(problems, apperr.Field("email", "Podaj adres e-mail."))

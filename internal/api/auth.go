@@ -9,6 +9,7 @@ import (
 
 	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/apperr"
+	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
 )
 
@@ -186,8 +187,7 @@ func (h authAPI) socialCallback(c *fiber.Ctx) error {
 		web.SetFlash(c, "error", msg)
 		return c.Redirect("/login", http.StatusSeeOther)
 	case res.User == nil:
-		web.SetFlash(c, "ok", "Wysłaliśmy wiadomość na adres "+res.ConfirmationSentTo+
-			". Kliknij link w wiadomości, aby potwierdzić, że to Twój adres, i dokończyć logowanie.")
+		web.SetFlash(c, "ok", ui.T(c.UserContext(), "account.flash.confirm_sent", res.ConfirmationSentTo))
 		return c.Redirect("/login", http.StatusSeeOther)
 	}
 	if err := h.sessions.SignIn(c, res.User); err != nil {
