@@ -15,14 +15,15 @@ import (
 // the connection was down are lost, every handler is also called after each (re)connect,
 // so it can refresh fully.
 type Listener struct {
-	l   pgxlisten.Listener
-	log *slog.Logger
+	l        pgxlisten.Listener
+	log      *slog.Logger
+	handlers map[string][]func(ctx context.Context)
 }
 
 // NewListener prepares a listener on d's server; Listen runs it.
 func NewListener(d *DB, log *slog.Logger) *Listener {
 	connCfg := d.Pool.Config().ConnConfig.Copy()
-	ln := &Listener{log: log}
+	ln := &Listener{log: log, handlers: map[string][]func(context.Context){}}
 	ln.l = pgxlisten.Listener{
 		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, connCfg) },
 		ReconnectDelay: time.Second,
@@ -36,9 +37,15 @@ func NewListener(d *DB, log *slog.Logger) *Listener {
 }
 
 // Handle calls fn for every notification on channel, and after every (re)connect.
-// Register all handlers before Listen.
+// Several handlers may share a channel; register them all before Listen.
 func (ln *Listener) Handle(channel string, fn func(ctx context.Context)) {
-	ln.l.Handle(channel, handler(fn))
+	ln.handlers[channel] = append(ln.handlers[channel], fn)
+	fns := ln.handlers[channel]
+	ln.l.Handle(channel, handler(func(ctx context.Context) {
+		for _, f := range fns {
+			f(ctx)
+		}
+	}))
 }
 
 // Listen blocks until ctx is done.
