@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Scrubber removes personal data from ticket text so that it can go into a FAQ draft. It
@@ -87,6 +88,7 @@ func (s *Scrubber) scrubLine(line string, m *knownMatcher) string {
 	line = replaceAddresses(line)
 	line = replaceNumbers(line)
 	line = replaceHonorificNames(line)
+	line = replaceCompaniesWithLegalForm(line)
 	line = m.replace(line)
 	line = mergePlaceholders(line)
 	return line
@@ -187,6 +189,37 @@ func replaceAddresses(line string) string {
 	return b.String()
 }
 
+// companyWithLegalForm matches a company name by its legal form: capitalised words right
+// before "sp. z o.o.", "sp. j.", "s.c.", "S.A." ("Audyt-Księgowość sp. j.", "Transport
+// Kowalczyk sp. z o.o."). It finds companies nobody listed as known.
+var companyWithLegalForm = regexp.MustCompile(`(?:\p{Lu}[\p{L}\d+&'’-]*[ ]+){0,5}\p{Lu}[\p{L}\d+&'’-]*,?[ ]+(?:sp\.[ ]?z[ ]?o\.[ ]?o\.|[Ss]p\.[ ]?[jkp]\.|s\.[ ]?c\.|S\.[ ]?A\.|[Ss]półka z o\.[ ]?o\.|[Ss]półka jawna|[Ss]półka komandytowa)\.?`)
+
+func replaceCompaniesWithLegalForm(line string) string {
+	if !strings.Contains(line, ".") {
+		return line
+	}
+	locs := companyWithLegalForm.FindAllStringIndex(line, -1)
+	if locs == nil {
+		return line
+	}
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		b.WriteString(line[last:l[0]])
+		b.WriteString(placeholderCompany)
+		// The legal form's last dot also ends the sentence when a new one starts after it
+		// ("… s.c. Przekształciliśmy") or the line ends; ".." keeps one dot too.
+		rest := line[l[1]:]
+		next, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " "))
+		if strings.HasSuffix(line[l[0]:l[1]], "..") || rest == "" || strings.HasPrefix(rest, " ") && unicode.IsUpper(next) {
+			b.WriteString(".")
+		}
+		last = l[1]
+	}
+	b.WriteString(line[last:])
+	return b.String()
+}
+
 // honorificName matches a name written after "Pan", "Pani", "p." and their forms: "Pani Ania
 // zapomniała hasła", "administratorem jest p. Nowak".
 var honorificName = regexp.MustCompile(`(?:^|[^\p{L}])(?:Pan|Pani|Panu|Pana|Panią|Panem|Panie|Panno|Panny|pan|pani|panu|pana|panią|panem|panie|p\.)\s+(\p{Lu}\p{Ll}+(?:[\s-]\p{Lu}\p{Ll}+)?)`)
@@ -221,6 +254,10 @@ var (
 // "Biuro: X, NIP …", "Dane: …").
 var identificationSentence = regexp.MustCompile(`(?i)^(?:firma|biuro|dane|nazwa firmy|moje dane|kontakt|login|adres)\s*:`)
 
+// identificationStart marks a sentence that names the writer's company when it also holds
+// a tax id ("Firma Agencja Reklamowa Pixel, NIP …").
+var identificationStart = regexp.MustCompile(`(?i)^(?:firma|biuro|spółka|dane|nip|pesel|moja firma|nasza firma)(?:[^\p{L}]|$)`)
+
 // dropPersonalSentences removes the sentences of a line that only carry contact data,
 // identify the writer or name the customer's account.
 func dropPersonalSentences(line string) string {
@@ -237,7 +274,7 @@ func dropPersonalSentences(line string) string {
 		hasID := strings.Contains(s, placeholderNIP) || strings.Contains(s, placeholderPESEL)
 		switch {
 		case hasContact && contactIntent.MatchString(s),
-			hasID && len(words(withoutPlaceholders(s))) <= 4,
+			hasID && (len(words(withoutPlaceholders(s))) <= 2 || identificationStart.MatchString(s)),
 			checkedAccount.MatchString(s),
 			identificationSentence.MatchString(s):
 			continue

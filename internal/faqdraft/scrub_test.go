@@ -131,6 +131,11 @@ func TestScrub(t *testing.T) {
 			want:  "Biuro rachunkowe widzi bilans w zakładce Raporty.",
 		},
 		{
+			name: "a company found by its legal form",
+			in:   "Pracuję w biurze Audyt-Księgowość sp. j.. Faktury wystawia Transport Kowalczyk sp. z o.o., a księgi prowadzi Biuro Rachunkowe Bilans s.c. Przekształciliśmy JDG w spółkę z o.o.",
+			want: "Pracuję w biurze [nazwa firmy]. Faktury wystawia [nazwa firmy], a księgi prowadzi [nazwa firmy]. Przekształciliśmy JDG w spółkę z o.o.",
+		},
+		{
 			name: "a name after Pan, Pani or p.",
 			in:   "Pani Ania zapomniała hasła. Administratorem jest p. Nowak, może potwierdzić.",
 			want: "Pani [imię i nazwisko] zapomniała hasła. Administratorem jest p. [imię i nazwisko], może potwierdzić.",
