@@ -158,6 +158,22 @@ func TestRegisterAndPasswordLinkPages(t *testing.T) {
 			t.Errorf("flash %q", msg)
 		}
 	})
+	t.Run("too many requests", func(t *testing.T) {
+		var resp *http.Response
+		var doc *goquery.Document
+		for i := 0; i < 6; i++ {
+			resp, doc = submit(t, s, s.Client(), "/password", url.Values{"email": {"often@example.com"}})
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("sixth request = %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		if msg := doc.Find(".flash-error").Text(); !strings.Contains(msg, "Spróbuj ponownie za") {
+			t.Errorf("message %q", msg)
+		}
+		if v, _ := doc.Find("#f-email").Attr("value"); v != "often@example.com" {
+			t.Errorf("address not kept: %q", v)
+		}
+	})
 	t.Run("set password: mismatch, rule, invalid link", func(t *testing.T) {
 		msgs := smtp.WaitCount(t, 2, 20*time.Second)
 		link, _ := url.Parse(msgs[len(msgs)-1].Link("token="))
