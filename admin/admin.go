@@ -9,6 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/helpcenter/helpcenter/content"
+	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
@@ -21,6 +23,12 @@ type Deps struct {
 	Preview VisibilityPreviewer
 	// Audit reads the audit log.
 	Audit AuditReader
+	// Content is the knowledge base: articles, revisions, publishing, categories and
+	// sections.
+	Content *content.Service
+	// Tickets is the inbox. The dashboard counts new requests with it, the editor names a
+	// FAQ's source tickets and the article list its authors; nil leaves those out.
+	Tickets *ticket.Service
 	// Chrome builds the page frame's view model (user badge, CSRF token, flash) for the
 	// current request; the accounts feature provides it.
 	Chrome func(c *fiber.Ctx, title string) ui.Chrome
@@ -49,6 +57,10 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/roles", con.roles)
 	r.Post("/roles", con.saveRoles)
 	r.Get("/audit", con.auditLog)
+	if d.Content != nil {
+		mountArticles(r, con)
+		mountStructure(r, con)
+	}
 }
 
 func requireStaff(c *fiber.Ctx) error {
@@ -107,8 +119,4 @@ func (con *console) frame(c *fiber.Ctx, title, active string) Frame {
 		f.Nav = append(f.Nav, NavItem{Key: it.key, Href: it.href, Label: ui.T(c.UserContext(), it.label), Active: it.key == active})
 	}
 	return f
-}
-
-func (con *console) dashboard(c *fiber.Ctx) error {
-	return web.Render(c, Dashboard(con.frame(c, ui.T(c.UserContext(), "admin.title"), "dashboard")))
 }
