@@ -283,3 +283,9 @@ func (s *Service) Comments(ctx context.Context, subj policy.Subject, articleID i
 	}
 	return page, nil
 }
+
+// Empty reports whether the knowledge base has no article at all, in any state.
+func (s *Service) Empty(ctx context.Context) (bool, error) {
+	has, err := s.db.Bun.NewSelect().TableExpr("articles").Exists(ctx)
+	return !has, err
+}
