@@ -7,6 +7,7 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/helpcenter/helpcenter/content"
 	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/internal/ticket"
@@ -24,16 +25,26 @@ type Deps struct {
 	// Accounts and Sessions serve sign-in, registration and /me.
 	Accounts *account.Service
 	Sessions *web.Sessions
+
+	// Content serves the public reads of the knowledge base.
+	Content *content.Service
+	// RateLimit is the number of requests per minute a token or client address may
+	// make under /api/v1 (0 = no limit).
+	RateLimit int
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
 func Mount(app fiber.Router, d Deps) {
 	app.Get("/api/openapi.json", serveOpenAPI)
 	v1 := app.Group("/api/v1")
+	if d.RateLimit > 0 {
+		v1.Use(newRateLimiter(d.RateLimit).handler)
+	}
 	mountAuth(v1, d.Accounts, d.Sessions)
 	mountMe(v1, d.Accounts, d.Policy)
 	mountPolicy(v1, d.Policy)
 	mountAudit(v1, d.Policy, d.Audit)
 	mountRequests(v1, d.Tickets)
 	mountTickets(v1, d.Tickets)
+	mountContent(v1, d.Content, newReadCache(d.Content, d.Policy, readCacheBytes))
 }
