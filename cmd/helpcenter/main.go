@@ -48,6 +48,9 @@ func commands() []command {
 		{"migrate", "apply or undo schema migrations: migrate up|down|status", cmdMigrate},
 		{"postgres", "manage the private PostgreSQL cluster: postgres stop [--dir DIR]", cmdPostgres},
 		{"user", "users: user create|password-link --email E", cmdUser},
+		{"import", "load an export directory (categories, articles, users, tickets): import DIR", cmdImport},
+		{"export", "write the knowledge base in the import layout: export DIR", cmdExport},
+		{"token", "API tokens: token create|list|revoke", cmdToken},
 		{"version", "print the version", cmdVersion},
 	}
 }
