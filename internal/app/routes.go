@@ -50,10 +50,6 @@ func (a *App) routes() *fiber.App {
 	f.Get("/static/*", static)
 	f.Get("/lang/:lang", switchLanguage)
 
-	// Cross-origin browser calls of the API, answered before authentication so that
-	// even a refusal is readable by the calling page.
-	f.Use("/api", api.CORS(a.Config.CORSOrigins))
-
 	// Credentials (bearer token, session cookie) become the request's subject here; every
 	// service call below is authorised against it.
 	f.Use(web.Authenticate(a.authenticators()...))
@@ -61,9 +57,10 @@ func (a *App) routes() *fiber.App {
 	// cross-site form posts without one are refused by their Origin.
 	f.Use(web.CSRF(a.Config.BaseURL, a.Config.CORSOrigins))
 
-	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets, Content: a.Content, RateLimit: a.Config.APIRateLimit})
+	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
 	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
+	a.mountTickets(f)
 	portal.MountAccount(f, portal.AccountDeps{Accounts: a.Accounts, Sessions: a.Sessions})
 	portal.Mount(f)
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
@@ -129,5 +126,5 @@ func switchLanguage(c *fiber.Ctx) error {
 // adds credentials (API tokens, sessions) adds its authenticator here.
 func (a *App) authenticators() []web.Authenticator {
 	// Bearer tokens first: a call that brings one is not a browser session (no CSRF).
-	return []web.Authenticator{a.bearerToken, a.Sessions.Authenticator()}
+	return []web.Authenticator{a.Sessions.Authenticator()}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/helpcenter/helpcenter/internal/apperr"
 	"github.com/helpcenter/helpcenter/policy"
@@ -123,7 +124,7 @@ func (s *Service) CreateRequest(ctx context.Context, sub policy.Subject, in NewR
 		// One round trip: the ticket, its first message and its search words.
 		err = tx.NewRaw(`WITH t AS (
 				INSERT INTO tickets (requester_id, subject, channel, kind, requested_account_type, search)
-				VALUES (?, ?, ?, ?, NULLIF(?, ''), strip(to_tsvector('ticket_search', ? || ' ' || ?)))
+				VALUES (?, ?, ?, ?, NULLIF(?, ''), array_to_tsvector(?::text[]))
 				RETURNING id, created_at
 			), m AS (
 				INSERT INTO ticket_messages (ticket_id, author_id, body, created_at)
@@ -131,7 +132,7 @@ func (s *Service) CreateRequest(ctx context.Context, sub policy.Subject, in NewR
 				RETURNING id
 			)
 			SELECT t.id, m.id AS message_id, t.created_at FROM t, m`,
-			requesterID, in.Subject, in.Channel, in.Kind, in.RequestedAccountType, in.Subject, in.Body,
+			requesterID, in.Subject, in.Channel, in.Kind, in.RequestedAccountType, pgdialect.Array(SearchTerms(in.Subject, in.Body)),
 			requesterID, in.Body).Scan(ctx, &ids)
 		if err != nil {
 			return fmt.Errorf("insert ticket: %w", err)

@@ -299,11 +299,33 @@ func importBatchTx(ctx context.Context, tx bun.Tx, batch []*importTicket, staffI
 			return 0, 0, fmt.Errorf("remove messages: %w", err)
 		}
 	}
-	if _, err = tx.NewRaw(`UPDATE tickets t SET search = (
-			SELECT strip(to_tsvector('ticket_search', t.subject || ' ' || string_agg(m.body, ' ')))
-			FROM ticket_messages m WHERE m.ticket_id = t.id)
-		WHERE t.id = ANY(?)`, pgdialect.Array(ticketIDs)).Exec(ctx); err != nil {
-		return 0, 0, fmt.Errorf("index tickets: %w", err)
+	if err := reindexTickets(ctx, tx, ticketIDs); err != nil {
+		return 0, 0, err
 	}
 	return created, updated, nil
+}
+
+// reindexTickets recomputes the search terms of tickets from their subjects and all their
+// messages (those imported and those written in the help center since).
+func reindexTickets(ctx context.Context, tx bun.Tx, ids []int64) error {
+	var texts []struct {
+		ID   int64  `bun:"id"`
+		Text string `bun:"text"`
+	}
+	if err := tx.NewRaw(`SELECT t.id, t.subject || E'\n' || coalesce(string_agg(m.body, E'\n'), '') AS text
+		FROM tickets t LEFT JOIN ticket_messages m ON m.ticket_id = t.id
+		WHERE t.id = ANY(?) GROUP BY t.id`, pgdialect.Array(ids)).Scan(ctx, &texts); err != nil {
+		return fmt.Errorf("read tickets to index: %w", err)
+	}
+	tids, terms := make([]int64, len(texts)), make([]string, len(texts))
+	for i, x := range texts {
+		tids[i], terms[i] = x.ID, strings.Join(SearchTerms(x.Text), " ")
+	}
+	// Terms are letters and digits only, so a space joins and splits them safely.
+	if _, err := tx.NewRaw(`UPDATE tickets t SET search = array_to_tsvector(array_remove(string_to_array(x.terms, ' '), ''))
+		FROM unnest(?::bigint[], ?::text[]) AS x(id, terms) WHERE t.id = x.id`,
+		pgdialect.Array(tids), pgdialect.Array(terms)).Exec(ctx); err != nil {
+		return fmt.Errorf("index tickets: %w", err)
+	}
+	return nil
 }

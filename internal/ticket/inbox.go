@@ -126,6 +126,10 @@ type query struct {
 	forCustomer bool
 }
 
+// textWindow is how many tickets a text search checks in list order before it asks the
+// index of words instead (see findTickets).
+const textWindow = 3000
+
 // findTickets runs a list query: the page is chosen from tickets alone (so the planner
 // can walk one index in order and stop after limit+1 rows) and only then joined with
 // people and previews.
@@ -179,10 +183,6 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 	if q.externalID != "" {
 		add("t.external_id = ?", q.externalID)
 	}
-	if q.text != "" {
-		cond, a := textCondition(q.text)
-		add(cond, a...)
-	}
 	if q.cursor != "" {
 		at, id, ok := decodeCursor(q.cursor, q.sort)
 		if !ok {
@@ -195,22 +195,57 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 		add(fmt.Sprintf("(t.%s, t.id) %s (?, ?)", key, op), at, id)
 	}
 	order := fmt.Sprintf("t.%s %s, t.id %s", key, dir, dir)
-	var sb strings.Builder
-	sb.WriteString(ticketSelect)
-	sb.WriteString("FROM (SELECT ")
-	sb.WriteString(ticketColumns)
-	sb.WriteString(" FROM tickets t")
+	filters := "true"
 	if len(where) > 0 {
-		sb.WriteString(" WHERE ")
-		sb.WriteString(strings.Join(where, " AND "))
+		filters = strings.Join(where, " AND ")
 	}
-	fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d) t", order, q.limit+1)
-	sb.WriteString(ticketJoins)
-	sb.WriteString("ORDER BY " + order)
 
 	var rows []ticketRow
-	if err := s.db.NewRaw(sb.String(), args...).Scan(ctx, &rows); err != nil {
-		return Page{}, fmt.Errorf("find tickets: %w", err)
+	run := func(page string, pageArgs ...any) error {
+		sql := ticketSelect + "FROM (" + page + ") t" + ticketJoins + "ORDER BY " + order
+		if err := s.db.NewRaw(sql, pageArgs...).Scan(ctx, &rows); err != nil {
+			return fmt.Errorf("find tickets: %w", err)
+		}
+		return nil
+	}
+	var cond string
+	var textArgs []any
+	words := false
+	if q.text != "" {
+		cond, textArgs, words = textCondition(q.text)
+		if !words {
+			filters += " AND " + cond
+			args = append(args, textArgs...)
+		}
+	}
+	if !words {
+		// The filters and the order are served by one index (migration 0040): the scan
+		// stops after limit+1 rows.
+		page := fmt.Sprintf("SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d", ticketColumns, filters, order, q.limit+1)
+		if err := run(page, args...); err != nil {
+			return Page{}, err
+		}
+	} else {
+		// Text search in two steps, because no estimate of how many tickets a word
+		// matches is good enough to choose the plan. First the newest (in the list's
+		// order) textWindow tickets that pass the other filters are checked for the
+		// words: a common word fills the page from them. When it does not, the words
+		// are rare there, and the index of words finds all their tickets, which are then
+		// sorted: few, since the word is rare.
+		allArgs := append(append([]any{}, args...), textArgs...)
+		window := fmt.Sprintf(`SELECT %s FROM (SELECT %s, t.search FROM tickets t WHERE %s ORDER BY %s LIMIT %d) t
+			WHERE %s ORDER BY %s LIMIT %d`, ticketColumns, ticketColumns, filters, order, textWindow, cond, order, q.limit+1)
+		if err := run(window, allArgs...); err != nil {
+			return Page{}, err
+		}
+		if len(rows) <= q.limit {
+			rows = rows[:0]
+			matches := fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT %s FROM tickets t WHERE %s AND %s)
+				SELECT * FROM m t ORDER BY %s LIMIT %d`, ticketColumns, filters, cond, order, q.limit+1)
+			if err := run(matches, allArgs...); err != nil {
+				return Page{}, err
+			}
+		}
 	}
 	var p Page
 	if len(rows) > q.limit {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/helpcenter/helpcenter/internal/apperr"
 	"github.com/helpcenter/helpcenter/policy"
@@ -115,12 +116,12 @@ func addMessage(ctx context.Context, tx bun.Tx, t *Ticket, m newMessage, next St
 				status = ?,
 				solved_at = CASE WHEN ? IN ('solved', 'closed') THEN coalesce(solved_at, now()) END,
 				updated_at = now(),
-				search = search || strip(to_tsvector('ticket_search', ?))
+				search = search || array_to_tsvector(?::text[])
 			WHERE id = ?
 		)
 		SELECT id, created_at FROM m`,
 		t.ID, m.authorID, m.body, m.internal, m.fromStaff,
-		next, next, m.body, t.ID).Scan(ctx, &out.ID, &out.CreatedAt)
+		next, next, pgdialect.Array(SearchTerms(m.body)), t.ID).Scan(ctx, &out.ID, &out.CreatedAt)
 	if err != nil {
 		return nil, fmt.Errorf("add message to ticket %d: %w", t.ID, err)
 	}

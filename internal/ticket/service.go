@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"time"
@@ -25,6 +26,12 @@ type Mail struct {
 type Mailer interface {
 	Enqueue(ctx context.Context, tx bun.Tx, m Mail) error
 }
+
+// MailerFunc adapts a function (e.g. a closure around the mail package) to Mailer.
+type MailerFunc func(ctx context.Context, tx bun.Tx, m Mail) error
+
+// Enqueue calls f.
+func (f MailerFunc) Enqueue(ctx context.Context, tx bun.Tx, m Mail) error { return f(ctx, tx, m) }
 
 // ContactFunc finds the user with an e-mail address or creates a contact for it (a user
 // without a password who may later get one), returning the user's id.
@@ -78,4 +85,30 @@ func (s *Service) link(path string) string {
 	u := *s.opt.BaseURL
 	u.Path = u.Path + path
 	return u.String()
+}
+
+// AccountTypeOption is an account type as the request forms offer it.
+type AccountTypeOption struct {
+	Key     string `bun:"key"`
+	LabelPL string `bun:"label_pl"`
+	LabelEN string `bun:"label_en"`
+}
+
+// Label is the type's name in Polish, or in English when english is set.
+func (o AccountTypeOption) Label(english bool) string {
+	if english && o.LabelEN != "" {
+		return o.LabelEN
+	}
+	return o.LabelPL
+}
+
+// AccountTypes lists the account types, in the console's order, for the account-type
+// change form and for labelling requests.
+func (s *Service) AccountTypes(ctx context.Context) ([]AccountTypeOption, error) {
+	var out []AccountTypeOption
+	err := s.db.NewRaw(`SELECT key, label_pl, label_en FROM account_types ORDER BY position, key`).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("account types: %w", err)
+	}
+	return out, nil
 }

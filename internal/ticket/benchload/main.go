@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/helpcenter/helpcenter/internal/db"
+	"github.com/helpcenter/helpcenter/internal/ticket"
 )
 
 func main() {
@@ -121,7 +122,7 @@ func run(ctx context.Context, corpus, url string) error {
 			     ELSE (SELECT min(id) FROM users WHERE staff_role = 'agent') + b.n % 20 END,
 			b.created_at, b.last_at,
 			CASE WHEN b.status = 'solved' THEN b.last_at END,
-			strip(to_tsvector('ticket_search', b.subject || ' ' || b.all_text))
+			array_to_tsvector(array_remove(string_to_array(b.terms, ' '), ''))
 		FROM bench_tickets b JOIN users u ON u.email = b.email ORDER BY b.created_at`,
 		`INSERT INTO ticket_messages (ticket_id, author_id, body, from_staff, created_at)
 		SELECT t.id, CASE WHEN m.staff THEN coalesce(t.assignee_id, (SELECT min(id) FROM users WHERE staff_role = 'agent')) ELSE t.requester_id END,
@@ -200,7 +201,7 @@ type ticketLine struct {
 // then moves them into the real ones (ids, search vectors, states).
 func loadStaging(ctx context.Context, c *pgx.Conn, path string) error {
 	if _, err := c.Exec(ctx, `CREATE UNLOGGED TABLE bench_tickets (n int, ext text, email text, subject text, channel text,
-		status text, created_at timestamptz, last_at timestamptz, all_text text);
+		status text, created_at timestamptz, last_at timestamptz, terms text);
 		CREATE UNLOGGED TABLE bench_messages (ext text, staff boolean, body text, created_at timestamptz)`); err != nil {
 		return err
 	}
@@ -225,7 +226,7 @@ func loadStaging(ctx context.Context, c *pgx.Conn, path string) error {
 	defer tx.Rollback(ctx)
 	start := time.Now()
 	lineNo := 0
-	nt, err := tx.CopyFrom(ctx, pgx.Identifier{"bench_tickets"}, []string{"n", "ext", "email", "subject", "channel", "status", "created_at", "last_at", "all_text"},
+	nt, err := tx.CopyFrom(ctx, pgx.Identifier{"bench_tickets"}, []string{"n", "ext", "email", "subject", "channel", "status", "created_at", "last_at", "terms"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if !sc.Scan() {
 				return nil, sc.Err()
@@ -240,7 +241,7 @@ func loadStaging(ctx context.Context, c *pgx.Conn, path string) error {
 				return nil, err
 			}
 			last := created
-			var text strings.Builder
+			texts := []string{t.Subject}
 			for _, m := range t.Messages {
 				at, err := time.Parse(time.RFC3339, m.CreatedAt)
 				if err != nil {
@@ -249,11 +250,11 @@ func loadStaging(ctx context.Context, c *pgx.Conn, path string) error {
 				if at.After(last) {
 					last = at
 				}
-				text.WriteString(m.Body)
-				text.WriteByte(' ')
+				texts = append(texts, m.Body)
 				pending = append(pending, msg{t.ID, m.Author == "staff", m.Body, at})
 			}
-			return []any{lineNo, t.ID, t.RequesterEmail, t.Subject, t.Channel, t.Status, created, last, text.String()}, nil
+			return []any{lineNo, t.ID, t.RequesterEmail, t.Subject, t.Channel, t.Status, created, last,
+				strings.Join(ticket.SearchTerms(texts...), " ")}, nil
 		}))
 	if err != nil {
 		return err
