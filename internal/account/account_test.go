@@ -186,15 +186,18 @@ func TestLoginTimingUnknownVsKnown(t *testing.T) {
 			}
 		}
 	}
-	median := func(email string) time.Duration {
+	// The fastest run is the work a sign-in cannot avoid; load on a busy machine only
+	// ever adds to it.
+	fastest := func(email string) time.Duration {
 		ds := samples[email]
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		return ds[len(ds)/2]
+		return ds[0]
 	}
-	known, unknown, contact := median(emails[0]), median(emails[1]), median(emails[2])
-	t.Logf("median wrong-password sign-in: known %s, unknown %s, contact %s", known, unknown, contact)
+	known, unknown, contact := fastest(emails[0]), fastest(emails[1]), fastest(emails[2])
+	t.Logf("fastest wrong-password sign-in: known %s, unknown %s, contact %s", known, unknown, contact)
 	for name, d := range map[string]time.Duration{"unknown": unknown, "contact": contact} {
-		if ratio := float64(d) / float64(known); ratio < 0.6 || ratio > 1.67 {
+		// Skipping the hash for an unknown address would make it 20-100 times faster.
+		if ratio := float64(d) / float64(known); ratio < 0.5 || ratio > 2 {
 			t.Errorf("%s address took %s against %s for a known one (ratio %.2f): timing tells them apart", name, d, known, ratio)
 		}
 	}
