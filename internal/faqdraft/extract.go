@@ -678,17 +678,42 @@ func tagsFor(texts []string, terms TermFunc) []string {
 	inSubject := map[string]int{}
 	first := map[string]int{}
 	surface := map[string]map[string]int{}
+	// A word may give several terms (stem variants, with and without diacritics); each word
+	// counts as the variant most of the texts share, so "usunięte" and "usuniete" are one.
+	wordTerms := map[string][]string{}
+	variantDF := map[string]int{}
+	for _, text := range texts {
+		seen := map[string]bool{}
+		for _, w := range words(withoutPlaceholders(text)) {
+			ts, ok := wordTerms[w]
+			if !ok {
+				ts = terms(w)
+				wordTerms[w] = ts
+			}
+			for _, t := range ts {
+				if !seen[t] {
+					seen[t] = true
+					variantDF[t]++
+				}
+			}
+		}
+	}
 	pos := 0
 	for _, text := range texts {
 		seen := map[string]bool{}
 		subject, _, _ := strings.Cut(text, "\n")
 		subjectEnd := len(words(withoutPlaceholders(subject)))
 		for k, w := range words(withoutPlaceholders(text)) {
-			ts := terms(w)
-			if len(ts) != 1 {
+			ts := wordTerms[w]
+			if len(ts) == 0 {
 				continue
 			}
 			t := ts[0]
+			for _, v := range ts[1:] {
+				if variantDF[v] > variantDF[t] {
+					t = v
+				}
+			}
 			if generic[t] || len([]rune(t)) < 3 || allDigits(t) {
 				continue
 			}

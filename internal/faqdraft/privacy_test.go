@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/helpcenter/helpcenter/internal/polish"
 )
 
 // personalData is everything personal the seed tickets contain, collected by the test's own
@@ -135,7 +137,7 @@ func TestDraftsFromSeedTicketsHoldNoPersonalData(t *testing.T) {
 		t.Fatalf("collected too little personal data to test with: %d names, %d numbers, %d e-mails, %d companies",
 			len(pd.names), len(pd.numbers), len(pd.emails), len(pd.companies))
 	}
-	b := Builder{Terms: prefixTerms}
+	b := Builder{Terms: polish.Terms}
 	check := func(name string, ts []Ticket) {
 		d, err := b.Build(ts)
 		if err != nil {
