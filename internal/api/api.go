@@ -46,5 +46,6 @@ func Mount(app fiber.Router, d Deps) {
 	mountAudit(v1, d.Policy, d.Audit)
 	mountRequests(v1, d.Tickets)
 	mountTickets(v1, d.Tickets)
+	mountManageContent(v1, d.Content)
 	mountContent(v1, d.Content, newReadCache(d.Content, d.Policy, readCacheBytes))
 }
