@@ -24,12 +24,12 @@ func (a *App) wireTickets() {
 	a.Tickets = ticket.New(a.DB.Bun, a.Policy, ticket.Options{
 		BaseURL: a.Config.BaseURL,
 		Log:     a.Log,
-		Contacts: func(ctx context.Context, idb bun.IDB, email, name string) (int64, error) {
+		Contacts: func(ctx context.Context, idb bun.IDB, email, name string) (ticket.Person, error) {
 			u, err := a.Accounts.EnsureContact(ctx, idb, email, name)
 			if err != nil {
-				return 0, err
+				return ticket.Person{}, err
 			}
-			return u.ID, nil
+			return ticket.Person{ID: u.ID, Name: u.Name, Email: u.Email, AccountType: u.AccountType}, nil
 		},
 		Mailer: ticket.MailerFunc(func(ctx context.Context, tx bun.Tx, m ticket.Mail) error {
 			_, err := a.Mail.Enqueue(ctx, tx, mail.Message{To: m.To, ToName: m.ToName, Subject: m.Subject, Text: m.Text, Template: m.Template})

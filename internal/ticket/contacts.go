@@ -12,7 +12,16 @@ import (
 // ensureContact is the default ContactFunc: the user with the address, or a new contact
 // (source support_email, no password) who can later set one with "Get a password". An
 // existing user's name is never changed by what an anonymous form says.
-func ensureContact(ctx context.Context, idb bun.IDB, email, name string) (int64, error) {
+func ensureContact(ctx context.Context, idb bun.IDB, email, name string) (Person, error) {
+	id, err := ensureContactID(ctx, idb, email, name)
+	if err != nil {
+		return Person{}, err
+	}
+	return loadPerson(ctx, idb, id)
+}
+
+// ensureContactID is ensureContact returning the id only (the importer needs no more).
+func ensureContactID(ctx context.Context, idb bun.IDB, email, name string) (int64, error) {
 	var id int64
 	err := idb.NewRaw(`SELECT id FROM users WHERE email = ?`, email).Scan(ctx, &id)
 	if err == nil {

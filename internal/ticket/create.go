@@ -101,18 +101,17 @@ func (s *Service) CreateRequest(ctx context.Context, sub policy.Subject, in NewR
 
 	var t *Ticket
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		requesterID := sub.UserID
-		if !signedIn {
-			id, err := s.opt.Contacts(ctx, tx, email, in.Name)
-			if err != nil {
-				return err
-			}
-			requesterID = id
+		var requester Person
+		var err error
+		if signedIn {
+			requester, err = loadPerson(ctx, tx, sub.UserID)
+		} else {
+			requester, err = s.opt.Contacts(ctx, tx, email, in.Name)
 		}
-		requester, err := loadPerson(ctx, tx, requesterID)
 		if err != nil {
 			return err
 		}
+		requesterID := requester.ID
 		if in.Kind == KindAccountTypeChange && requester.AccountType == in.RequestedAccountType {
 			return apperr.InvalidFields(apperr.Field("requested_account_type", "To już jest typ Twojego konta."))
 		}

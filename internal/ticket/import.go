@@ -208,7 +208,7 @@ func importBatchTx(ctx context.Context, tx bun.Tx, batch []*importTicket, staffI
 	for _, t := range batch {
 		id, ok := contacts[t.email]
 		if !ok {
-			if id, err = ensureContact(ctx, tx, t.email, ""); err != nil {
+			if id, err = ensureContactID(ctx, tx, t.email, ""); err != nil {
 				return 0, 0, err
 			}
 			contacts[t.email] = id

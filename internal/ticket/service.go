@@ -34,8 +34,8 @@ type MailerFunc func(ctx context.Context, tx bun.Tx, m Mail) error
 func (f MailerFunc) Enqueue(ctx context.Context, tx bun.Tx, m Mail) error { return f(ctx, tx, m) }
 
 // ContactFunc finds the user with an e-mail address or creates a contact for it (a user
-// without a password who may later get one), returning the user's id.
-type ContactFunc func(ctx context.Context, idb bun.IDB, email, name string) (int64, error)
+// without a password who may later get one), inside idb, and returns them.
+type ContactFunc func(ctx context.Context, idb bun.IDB, email, name string) (Person, error)
 
 // Options configure the service; zero values get sensible defaults.
 type Options struct {
