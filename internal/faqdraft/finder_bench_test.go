@@ -47,7 +47,11 @@ func loadCorpusQuestions(tb testing.TB, limit int) []Question {
 }
 
 // TestFinderScale times a full recomputation over a generated corpus (FAQDRAFT_CORPUS,
-// FAQDRAFT_TICKETS tickets, default 1,000,000); the target is under 60 s for a million.
+// FAQDRAFT_TICKETS tickets, default 1,000,000) with the Polish pipeline; the target is
+// under 60 s for a million. Example:
+//
+//	python3 shared/tools/gen_corpus.py --tickets 1000000 --out /tmp/corpus --seed 7
+//	FAQDRAFT_CORPUS=/tmp/corpus/tickets.jsonl go test ./internal/faqdraft -run TestFinderScale -v -timeout 20m
 func TestFinderScale(t *testing.T) {
 	n := 1_000_000
 	if s := os.Getenv("FAQDRAFT_TICKETS"); s != "" {
@@ -71,8 +75,10 @@ func TestFinderScale(t *testing.T) {
 	}
 	t.Logf("%d tickets grouped in %s (CPU time %s) on %d CPUs: %d groups, largest %d, heap in use %d MiB",
 		len(qs), elapsed.Round(time.Millisecond), cpu.Round(time.Millisecond), runtime.GOMAXPROCS(0), len(groups), top, m.HeapInuse>>20)
-	if len(qs) >= 1_000_000 && elapsed > 60*time.Second {
-		t.Errorf("full recomputation took %s, want under 60 s", elapsed)
+	// The CPU time, not the wall clock, is checked: on a shared machine the wall clock
+	// measures the neighbours. Under 60 s of CPU means under 60 s on a single idle core.
+	if len(qs) >= 1_000_000 && cpu > 60*time.Second {
+		t.Errorf("full recomputation used %s of CPU time, want under 60 s", cpu)
 	}
 }
 
