@@ -8,14 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/helpcenter/helpcenter/internal/corpus"
 )
 
-// The seed data set (a copy of shared/data/helpcenter, which is fiction) lives in testdata
-// so the tests run anywhere.
-const (
-	ticketsFile = "testdata/tickets.jsonl"
-	usersFile   = "testdata/users.jsonl"
-)
 
 type seedUser struct {
 	Email       string `json:"email"`
@@ -75,12 +71,12 @@ func seedTicketID(t testing.TB, id string) int64 {
 func loadSeed(t testing.TB) ([]Ticket, map[int64]seedTicket, map[string]seedUser) {
 	t.Helper()
 	users := map[string]seedUser{}
-	for _, u := range readJSONLines[seedUser](t, usersFile) {
+	for _, u := range readJSONLines[seedUser](t, corpus.File(t, "users.jsonl")) {
 		users[strings.ToLower(u.Email)] = u
 	}
 	raw := map[int64]seedTicket{}
 	var tickets []Ticket
-	for _, st := range readJSONLines[seedTicket](t, ticketsFile) {
+	for _, st := range readJSONLines[seedTicket](t, corpus.File(t, "tickets.jsonl")) {
 		id := seedTicketID(t, st.ID)
 		raw[id] = st
 		u := users[strings.ToLower(st.RequesterEmail)]
