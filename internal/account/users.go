@@ -367,7 +367,9 @@ type UserUpdate struct {
 
 // UpdateUser changes a user's name, account type, staff role or blocked flag, for staff
 // with user:manage. Blocking signs the user out everywhere at once. Staff cannot block
-// themselves or take away their own staff role (so an installation keeps an admin).
+// themselves or take away their own staff role, the last active admin can be neither
+// demoted nor blocked, and only holders of policy:manage grant or remove the admin role
+// (user:manage alone must not be a way up to every permission).
 func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id int64, up UserUpdate) (*User, error) {
 	if err := s.policy.Require(actor, policy.UserManage); err != nil {
 		return nil, err
@@ -416,8 +418,23 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id int64
 				set = append(set, "blocked_at = NULL")
 			}
 		}
+		if up.StaffRole != nil && (*up.StaffRole == "admin") != (before.StaffRole == "admin") && !s.policy.Can(actor, policy.PolicyManage) {
+			problems = append(problems, apperr.Field("staff_role", "Rolę administratora nadaje i odbiera tylko osoba z uprawnieniem policy:manage."))
+		}
 		if err := apperr.InvalidFields(problems...); err != nil {
 			return err
+		}
+		losesAdmin := before.StaffRole == "admin" && !before.Blocked() &&
+			((up.StaffRole != nil && *up.StaffRole != "admin") || (up.Blocked != nil && *up.Blocked))
+		if losesAdmin {
+			// Lock the admins so that two concurrent demotions cannot both pass the check.
+			var others int
+			if err := tx.NewRaw("SELECT count(*) FROM (SELECT id FROM users WHERE staff_role = 'admin' AND blocked_at IS NULL AND id <> ? FOR UPDATE) a", id).Scan(ctx, &others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return apperr.Conflictf("To ostatni aktywny administrator: najpierw nadaj rolę administratora komuś innemu.")
+			}
 		}
 		args = append(args, id)
 		if _, err := tx.NewRaw("UPDATE users SET "+strings.Join(set, ", ")+" WHERE id = ?", args...).Exec(ctx); err != nil {
