@@ -9,6 +9,7 @@ import (
 
 	"github.com/helpcenter/helpcenter/content"
 	"github.com/helpcenter/helpcenter/internal/account"
+	"github.com/helpcenter/helpcenter/internal/apitoken"
 	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/internal/web"
@@ -25,6 +26,9 @@ type Deps struct {
 	// Accounts and Sessions serve sign-in, registration and /me.
 	Accounts *account.Service
 	Sessions *web.Sessions
+
+	// Tokens manages API tokens.
+	Tokens *apitoken.Service
 
 	// Content serves the public reads of the knowledge base.
 	Content *content.Service
@@ -44,6 +48,7 @@ func Mount(app fiber.Router, d Deps) {
 	mountMe(v1, d.Accounts, d.Policy)
 	mountPolicy(v1, d.Policy)
 	mountAudit(v1, d.Policy, d.Audit)
+	mountAdmin(v1, d)
 	mountRequests(v1, d.Tickets)
 	mountTickets(v1, d.Tickets)
 	mountManageContent(v1, d.Content)

@@ -57,7 +57,7 @@ func (a *App) routes() *fiber.App {
 	// cross-site form posts without one are refused by their Origin.
 	f.Use(web.CSRF(a.Config.BaseURL, a.Config.CORSOrigins))
 
-	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
+	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
 	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
 	a.mountTickets(f)
