@@ -419,9 +419,17 @@ func (con *console) previewArticle(c *fiber.Ctx) error {
 	if err := con.Policy.Require(web.Subject(c), policy.ArticleEdit); err != nil {
 		return err
 	}
-	p := PreviewView{Title: strings.TrimSpace(c.FormValue("title")), HTML: content.RenderMarkdown(normalizeNewlines(c.FormValue("body_md")))}
+	body := normalizeNewlines(c.FormValue("body_md"))
+	if len(body) > maxPreviewBytes {
+		return web.RenderStatus(c, fiber.StatusRequestEntityTooLarge, PreviewTooLong())
+	}
+	p := PreviewView{Title: strings.TrimSpace(c.FormValue("title")), HTML: content.RenderMarkdown(body)}
 	return web.Render(c, PreviewPane(p))
 }
+
+// maxPreviewBytes is the longest body the preview renders: the longest one the
+// knowledge base saves (200 000 characters), counted in bytes with room for Polish letters.
+const maxPreviewBytes = 400_000
 
 // articleStep runs one workflow step that carries no edits (unpublish, archive, restore
 // from the archive) and goes back to the editor.
