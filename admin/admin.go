@@ -10,6 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/helpcenter/helpcenter/content"
+	"github.com/helpcenter/helpcenter/internal/account"
+	"github.com/helpcenter/helpcenter/internal/apitoken"
 	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
@@ -29,6 +31,9 @@ type Deps struct {
 	// Tickets is the inbox. The dashboard counts new requests with it, the editor names a
 	// FAQ's source tickets and the article list its authors; nil leaves those out.
 	Tickets *ticket.Service
+	// Accounts manages users; Tokens API tokens.
+	Accounts *account.Service
+	Tokens   *apitoken.Service
 	// Chrome builds the page frame's view model (user badge, CSRF token, flash) for the
 	// current request; the accounts feature provides it.
 	Chrome func(c *fiber.Ctx, title string) ui.Chrome
@@ -57,6 +62,15 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/roles", con.roles)
 	r.Post("/roles", con.saveRoles)
 	r.Get("/audit", con.auditLog)
+	r.Get("/users", con.users)
+	r.Get("/users/:id<int>", con.user)
+	r.Post("/users/:id<int>", con.updateUser)
+	r.Post("/users/:id<int>/password-link", con.sendPasswordLink)
+	r.Get("/tokens", con.tokens)
+	r.Post("/tokens", con.createToken)
+	r.Post("/tokens/:id<int>/revoke", con.revokeToken)
+	r.Get("/explain", con.explain)
+	r.Post("/view-as", con.startViewAs)
 	if d.Content != nil {
 		mountArticles(r, con)
 		mountStructure(r, con)

@@ -68,3 +68,18 @@ func (s *Service) ExplainRead(ctx context.Context, actor, target policy.Subject,
 	ex.Allowed = articleEx.Allowed && sectionOK && row.Live
 	return ex, nil
 }
+
+// ArticleIDByRef finds an article in any state by id or by current or former slug, for
+// staff tools (user:read).
+func (s *Service) ArticleIDByRef(ctx context.Context, actor policy.Subject, ref string) (int64, error) {
+	if err := s.policy.Require(actor, policy.UserRead); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.db.Bun.NewRaw(`SELECT id FROM articles WHERE id::text = ? OR slug = ?
+		UNION ALL SELECT article_id FROM article_slugs WHERE slug = ? LIMIT 1`, ref, ref, ref).Scan(ctx, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, apperr.NotFoundf("Nie ma takiego artykułu.")
+	}
+	return id, err
+}

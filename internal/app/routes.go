@@ -56,9 +56,12 @@ func (a *App) routes() *fiber.App {
 	// State-changing requests that carry the session cookie must bring its CSRF token;
 	// cross-site form posts without one are refused by their Origin.
 	f.Use(web.CSRF(a.Config.BaseURL, a.Config.CORSOrigins))
+	// An admin's "view as" swaps the subject for a kind of reader (portal and API alike).
+	f.Use(web.ViewAs(a.Policy))
+	f.Post("/view-as/stop", web.StopViewAs)
 
 	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
-	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}})
+	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Accounts: a.Accounts, Tokens: a.Tokens, Preview: visibilityPreview{a.Content}, Audit: audit.Reader{DB: a.DB.Bun}})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
 	a.mountTickets(f)
 	portal.MountAccount(f, portal.AccountDeps{Accounts: a.Accounts, Sessions: a.Sessions})

@@ -22,6 +22,9 @@ type Chrome struct {
 	Path string
 	// NoIndex asks search engines not to index the page (forms, private pages).
 	NoIndex bool
+	// ViewingAs is set while an admin browses as a kind of reader ("type:accountant"); the
+	// page then shows a banner with a way back.
+	ViewingAs string
 }
 
 // UserBadge is the signed-in user as the header shows them.

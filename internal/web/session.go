@@ -120,7 +120,7 @@ func SessionUser(c *fiber.Ctx) *account.User {
 // header's sign-out form (and any other form) and the pending flash message, which it
 // consumes. Screens set Description, Canonical, Query or NoIndex on the result as needed.
 func Chrome(c *fiber.Ctx, title string) ui.Chrome {
-	ch := ui.Chrome{Title: title, Path: c.Path(), CSRF: CSRFToken(c), Flash: TakeFlash(c)}
+	ch := ui.Chrome{Title: title, Path: c.Path(), CSRF: CSRFToken(c), Flash: TakeFlash(c), ViewingAs: ViewingAs(c)}
 	if s := Subject(c); s.UserID != 0 {
 		name := s.Name
 		if name == "" {
