@@ -32,6 +32,8 @@ type Deps struct {
 
 	// Content serves the public reads of the knowledge base.
 	Content *content.Service
+	// Engagement serves comments, votes, suggestions and the engagement figures.
+	Engagement *content.Engagement
 	// RateLimit is the number of requests per minute a token or client address may
 	// make under /api/v1 (0 = no limit).
 	RateLimit int
@@ -52,5 +54,6 @@ func Mount(app fiber.Router, d Deps) {
 	mountRequests(v1, d.Tickets)
 	mountTickets(v1, d.Tickets)
 	mountManageContent(v1, d.Content)
+	mountEngagement(v1, d.Engagement) // before mountContent: it watches GET /search
 	mountContent(v1, d.Content, newReadCache(d.Content, d.Policy, readCacheBytes))
 }

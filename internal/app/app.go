@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/helpcenter/helpcenter/content"
 	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
@@ -44,6 +45,9 @@ type App struct {
 	Policy *policy.Enforcer
 	// Tickets is requests: the portal's and the API's, and the console's inbox.
 	Tickets *ticket.Service
+	// Engagement is what readers do around articles: comments, votes, views, the search
+	// log and the request form's suggestions.
+	Engagement *content.Engagement
 	// Mail queues and delivers e-mail; Accounts is users, sign-in and sessions; Sessions
 	// puts those sessions on HTTP (cookie, authenticator, CSRF token).
 	Mail     *mail.Mailer
@@ -140,6 +144,7 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.wireTickets()
+	a.wireEngagement()
 	return nil
 }
 
@@ -152,6 +157,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	a.Policy.Watch(listenCtx, a.Listener, 30*time.Second)
+	go a.Engagement.Run(listenCtx)
 	go func() {
 		if err := a.Listener.Listen(listenCtx); err != nil {
 			a.Log.Error("notification listener stopped", "err", err)

@@ -60,12 +60,13 @@ func (a *App) routes() *fiber.App {
 	f.Use(web.ViewAs(a.Policy))
 	f.Post("/view-as/stop", web.StopViewAs)
 
-	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets})
+	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets, Engagement: a.Engagement})
 	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Accounts: a.Accounts, Tokens: a.Tokens, Preview: visibilityPreview{a.Content}, Audit: audit.Reader{DB: a.DB.Bun}})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
+	portal.ObserveRequests(f, a.Engagement) // before the request pages: it watches their form
 	a.mountTickets(f)
 	portal.MountAccount(f, portal.AccountDeps{Accounts: a.Accounts, Sessions: a.Sessions})
-	portal.Mount(f)
+	portal.Mount(f, portal.Deps{Policy: a.Policy, Content: a.Content, Engagement: a.Engagement, BaseURL: a.Config.BaseURL})
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
 	// /api/, the HTML 404 page elsewhere.
 	return f
@@ -83,7 +84,10 @@ func (a *App) ready(c *fiber.Ctx) error {
 }
 
 func errorPage(c *fiber.Ctx, status int, _ string, detail string) error {
-	return web.RenderStatus(c, status, ui.ErrorPage(ui.Chrome{Title: detail, Path: c.Path(), NoIndex: true}, status, detail))
+	// The frame is the usual one (a signed-in reader keeps their menu), never indexed.
+	ch := web.Chrome(c, detail)
+	ch.NoIndex = true
+	return web.RenderStatus(c, status, ui.ErrorPage(ch, status, detail))
 }
 
 // static serves embedded files under content-hashed names, cached for a year.
