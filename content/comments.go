@@ -196,6 +196,11 @@ func (e *Engagement) CommentThreads(ctx context.Context, subj policy.Subject, ar
 	if err := e.requireVisible(ctx, subj, articleID); err != nil {
 		return nil, err
 	}
+	return e.threads(ctx, subj, articleID)
+}
+
+// threads lists the comments of an article the caller has checked the subject may read.
+func (e *Engagement) threads(ctx context.Context, subj policy.Subject, articleID int64) ([]Thread, error) {
 	moderator := e.content.policy.Can(subj, policy.CommentModerate)
 	q := e.content.db.Bun.NewSelect().TableExpr("comments AS c").Join("JOIN users AS u ON u.id = c.author_id").
 		ColumnExpr(commentColumns).Where("c.article_id = ?", articleID)

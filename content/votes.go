@@ -57,6 +57,11 @@ func (e *Engagement) Votes(ctx context.Context, subj policy.Subject, articleID i
 	if err := e.requireVisible(ctx, subj, articleID); err != nil {
 		return VoteSummary{}, err
 	}
+	return e.votes(ctx, subj, articleID, visitor)
+}
+
+// votes counts the votes of an article the caller has checked the subject may read.
+func (e *Engagement) votes(ctx context.Context, subj policy.Subject, articleID int64, visitor VisitorKey) (VoteSummary, error) {
 	var v VoteSummary
 	var mineUser, mineVisitor any = nil, nil
 	if subj.UserID != 0 {

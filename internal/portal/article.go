@@ -112,12 +112,11 @@ func (p *pages) articleView(c *fiber.Ctx, a *content.Article) (ArticleView, erro
 	}); err != nil {
 		return v, err
 	}
-	if v.Votes, err = p.Engagement.Votes(ctx, subj, a.ID, visitorKey(c)); err != nil {
+	act, err := p.Engagement.ArticleActivity(ctx, subj, a.ID, visitorKey(c))
+	if err != nil {
 		return v, err
 	}
-	if v.Threads, err = p.Engagement.CommentThreads(ctx, subj, a.ID); err != nil {
-		return v, err
-	}
+	v.Votes, v.Threads = act.Votes, act.Threads
 	for _, t := range v.Threads {
 		if !t.Hidden {
 			v.CommentCount++

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,12 +46,14 @@ func BenchmarkVisitorArticlePage(b *testing.B) {
 	}
 	b.Run("sequential", func(b *testing.B) {
 		lat := make([]time.Duration, 0, b.N)
+		before := serverBuckets(b, s)
 		b.ResetTimer()
 		for i := range b.N {
 			lat = append(lat, get(paths[i%len(paths)]))
 		}
 		b.StopTimer()
 		reportPercentiles(b, lat)
+		reportServerTime(b, before, serverBuckets(b, s))
 	})
 	b.Run("parallel", func(b *testing.B) {
 		var mu sync.Mutex
@@ -70,6 +74,52 @@ func BenchmarkVisitorArticlePage(b *testing.B) {
 		b.StopTimer()
 		reportPercentiles(b, lat)
 	})
+}
+
+// serverBuckets reads the server's own latency histogram of the article route from
+// /metrics (cumulative counts per upper bound in seconds): the time the server spent,
+// without the client's share of a busy machine.
+func serverBuckets(b *testing.B, s *apptest.Server) map[string]float64 {
+	b.Helper()
+	resp, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, "helpcenter_http_request_duration_seconds_bucket{") || !strings.Contains(line, `route="/articles/:ref"`) ||
+			!strings.Contains(line, `method="GET"`) {
+			continue
+		}
+		le := line[strings.Index(line, `le="`)+4:]
+		le = le[:strings.IndexByte(le, '"')]
+		n, _ := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
+		out[le] = n
+	}
+	return out
+}
+
+// reportServerTime reports the share of requests the server answered within 5 and 10 ms,
+// and the smallest histogram bound that holds 95 % of them.
+func reportServerTime(b *testing.B, before, after map[string]float64) {
+	b.Helper()
+	total := after["+Inf"] - before["+Inf"]
+	if total == 0 {
+		return
+	}
+	share := func(le string) float64 { return 100 * (after[le] - before[le]) / total }
+	b.ReportMetric(share("0.005"), "server-≤5ms-%")
+	b.ReportMetric(share("0.01"), "server-≤10ms-%")
+	bounds := []string{"0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1"}
+	for _, le := range bounds {
+		if share(le) >= 95 {
+			v, _ := strconv.ParseFloat(le, 64)
+			b.ReportMetric(v*1000, "server-p95≤ms")
+			return
+		}
+	}
 }
 
 // benchServer starts the help center with the shared corpus and lists the addresses of
