@@ -64,7 +64,7 @@ type ArticleRow struct {
 	Title, Slug            string
 	State, StateLabel      string
 	KindLabel              string
-	Section                string
+	Section, Category      string
 	Audiences              []string
 	Author                 string
 	Edited                 time.Time
@@ -147,9 +147,12 @@ func (con *console) articleList(c *fiber.Ctx) error {
 	for _, a := range page.Articles {
 		row := ArticleRow{
 			ID: a.ID, Title: a.Title, Slug: a.Slug, State: a.State, StateLabel: stateLabel(ctx, a.State),
-			KindLabel: kindLabel(ctx, a.Kind), Section: sectionPath(v.Sections, a.SectionID), Author: names.name(a.AuthorID),
+			KindLabel: kindLabel(ctx, a.Kind), Author: names.name(a.AuthorID),
 			Edited: a.EditedAt, PublishAt: a.PublishAt, UnpublishedChanges: a.Live() && a.HasUnpublishedChanges(),
 			SourceTickets: len(a.SourceTicketIDs), IsFAQ: a.Kind == content.KindFAQ, Live: a.Live(), Scheduled: a.PublishAt != nil,
+		}
+		if sec, cat, ok := findSection(v.Sections, a.SectionID); ok {
+			row.Section, row.Category = sec.Name, cat
 		}
 		for _, aud := range a.Audiences {
 			row.Audiences = append(row.Audiences, audienceLabel(audiences, aud))
