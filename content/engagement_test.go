@@ -253,6 +253,37 @@ func TestHideComments(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].Action != "comment.hide" {
 		t.Fatalf("audit entries %+v, %v", entries, err)
 	}
+
+	// The moderators' list: every article, newest first, filtered by hidden or not.
+	if _, err := e.eng.RecentComments(ctx, customer, content.ModerationFilter{}); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("a customer lists comments for moderation: %v", err)
+	}
+	other, err := e.eng.PostComment(ctx, mustUser(t, e.d, "accountant", ""), e.restricted.ID, content.NewComment{Body: "Pytanie biura"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(f content.ModerationFilter) (out []string) {
+		page, err := e.eng.RecentComments(ctx, agent, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Comments {
+			out = append(out, fmt.Sprintf("%d %s hidden=%v", c.ID, c.ArticleTitle, c.Hidden))
+		}
+		if f.Limit == 2 && page.NextCursor == "" {
+			t.Error("no cursor after a full page")
+		}
+		return out
+	}
+	yes := true
+	if diff := cmp.Diff([]string{fmt.Sprintf("%d %s hidden=true", spam.ID, e.public.Title)}, list(content.ModerationFilter{Hidden: &yes})); diff != "" {
+		t.Errorf("hidden (-want +got):\n%s", diff)
+	}
+	want = []string{fmt.Sprintf("%d %s hidden=false", other.ID, e.restricted.Title), fmt.Sprintf("%d %s hidden=false", keep.ID, e.public.Title)}
+	if diff := cmp.Diff(want, list(content.ModerationFilter{Limit: 2})); diff != "" {
+		t.Errorf("newest first (-want +got):\n%s", diff)
+	}
+
 	if _, err := e.eng.SetCommentHidden(ctx, agent, spam.ID, false); err != nil {
 		t.Fatal(err)
 	}

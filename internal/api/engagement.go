@@ -30,6 +30,7 @@ func mountEngagement(r fiber.Router, e *content.Engagement) {
 	r.Post("/articles/:id<int>/comments", h.postComment)
 	r.Post("/articles/:id<int>/votes", h.vote)
 	r.Get("/suggest", h.suggest)
+	r.Get("/admin/comments", h.comments)
 	r.Post("/admin/comments/:id<int>/hide", h.hide)
 	r.Post("/admin/comments/:id<int>/show", h.show)
 	r.Post("/admin/comments/:id<int>/request", h.toRequest)
@@ -45,6 +46,16 @@ type postedCommentJSON struct {
 	Body       string    `json:"body"`
 	FromStaff  bool      `json:"from_staff"`
 	CreatedAt  time.Time `json:"created_at"`
+}
+
+// moderatedCommentJSON is a comment as moderators list it.
+type moderatedCommentJSON struct {
+	postedCommentJSON
+	Hidden       bool   `json:"hidden"`
+	RequestID    *int64 `json:"request_id"`
+	ArticleTitle string `json:"article_title"`
+	ArticleSlug  string `json:"article_slug"`
+	AuthorEmail  string `json:"author_email"`
 }
 
 type suggestionJSON struct {
@@ -109,12 +120,7 @@ func (h engagementAPI) postComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := postedCommentJSON{ID: cm.ID, ArticleID: cm.ArticleID, AuthorName: cm.AuthorName, Body: cm.Body,
-		FromStaff: cm.FromStaff, CreatedAt: cm.CreatedAt.UTC()}
-	if cm.ParentID != 0 {
-		p := cm.ParentID
-		out.ParentID = &p
-	}
+	out := toPostedComment(*cm)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
@@ -168,6 +174,50 @@ func (h engagementAPI) suggest(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b.body)
+}
+
+// GET /admin/comments?hidden=&from_customers=&limit=&cursor=: every article's comments,
+// newest first, for moderators.
+func (h engagementAPI) comments(c *fiber.Ctx) error {
+	limit, err := parseLimit(c)
+	if err != nil {
+		return err
+	}
+	f := content.ModerationFilter{Limit: limit, Cursor: c.Query("cursor"), FromCustomers: c.QueryBool("from_customers")}
+	switch c.Query("hidden") {
+	case "":
+	case "true", "false":
+		hidden := c.Query("hidden") == "true"
+		f.Hidden = &hidden
+	default:
+		return apperr.InvalidFields(apperr.Field("hidden", "Podaj true albo false."))
+	}
+	page, err := h.e.RecentComments(c.UserContext(), web.Subject(c), f)
+	if err != nil {
+		return err
+	}
+	out := listResponse[moderatedCommentJSON]{Data: make([]moderatedCommentJSON, len(page.Comments)), NextCursor: optional(page.NextCursor)}
+	for i, cm := range page.Comments {
+		m := moderatedCommentJSON{postedCommentJSON: toPostedComment(cm.ThreadComment), Hidden: cm.Hidden,
+			ArticleTitle: cm.ArticleTitle, ArticleSlug: cm.ArticleSlug, AuthorEmail: cm.AuthorEmail}
+		if cm.RequestID != 0 {
+			id := cm.RequestID
+			m.RequestID = &id
+		}
+		out.Data[i] = m
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(out)
+}
+
+func toPostedComment(cm content.ThreadComment) postedCommentJSON {
+	out := postedCommentJSON{ID: cm.ID, ArticleID: cm.ArticleID, AuthorName: cm.AuthorName, Body: cm.Body,
+		FromStaff: cm.FromStaff, CreatedAt: cm.CreatedAt.UTC()}
+	if cm.ParentID != 0 {
+		p := cm.ParentID
+		out.ParentID = &p
+	}
+	return out
 }
 
 func (h engagementAPI) setHidden(c *fiber.Ctx, hidden bool) error {

@@ -202,6 +202,18 @@ func TestCommentsOverAPI(t *testing.T) {
 	if resp, _ := e.call(t, e.customer, http.MethodPost, "/api/v1/admin/comments/"+strconv.FormatInt(q.ID, 10)+"/request", ""); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("customer turns a comment into a request: %d", resp.StatusCode)
 	}
+
+	// The moderators' list shows the request the comment became.
+	resp, body = e.call(t, e.agent, http.MethodGet, "/api/v1/admin/comments?from_customers=true&limit=5", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"request_id":`+strconv.FormatInt(r.RequestID, 10)) || strings.Contains(body, "Tak, po 30 dniach") {
+		t.Errorf("moderation list: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := e.call(t, e.customer, http.MethodGet, "/api/v1/admin/comments", ""); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("customer lists comments: %d", resp.StatusCode)
+	}
+	if resp, body := e.call(t, e.agent, http.MethodGet, "/api/v1/admin/comments?hidden=maybe", ""); resp.StatusCode != http.StatusBadRequest || problemField(t, body) != "hidden" {
+		t.Errorf("hidden=maybe: %d %s", resp.StatusCode, body)
+	}
 }
 
 func TestVotesOverAPI(t *testing.T) {
