@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -17,7 +18,8 @@ import (
 // Index is the search index. It is safe for concurrent use; create one per process.
 type Index struct {
 	db *db.DB
-	an *polish.Analyzer
+	// an is swapped at run time when the staff-edited synonyms change (SetAnalyzer).
+	an atomic.Pointer[polish.Analyzer]
 
 	cacheMu sync.Mutex
 	cache   *resultCache
@@ -41,12 +43,13 @@ type Option func(*Index)
 // WithAnalyzer replaces the default Polish analyzer, for example with one that knows the
 // staff-edited synonyms.
 func WithAnalyzer(a *polish.Analyzer) Option {
-	return func(ix *Index) { ix.an = a }
+	return func(ix *Index) { ix.an.Store(a) }
 }
 
 // New returns an index stored in d.
 func New(d *db.DB, opts ...Option) *Index {
-	ix := &Index{db: d, an: polish.Default()}
+	ix := &Index{db: d}
+	ix.an.Store(polish.Default())
 	for _, o := range opts {
 		o(ix)
 	}
@@ -54,7 +57,7 @@ func New(d *db.DB, opts ...Option) *Index {
 }
 
 // Analyzer returns the analyzer the index uses.
-func (ix *Index) Analyzer() *polish.Analyzer { return ix.an }
+func (ix *Index) Analyzer() *polish.Analyzer { return ix.an.Load() }
 
 // Document is what the index needs to know about a published article.
 type Document struct {
@@ -81,7 +84,7 @@ func (ix *Index) Put(ctx context.Context, idb bun.IDB, doc Document) error {
 	}
 	plain, headings := PlainText(doc.BodyMarkdown)
 	tags := strings.Join(doc.Tags, "\n")
-	v := ix.an.NewVector()
+	v := ix.Analyzer().NewVector()
 	v.AddMarked(doc.Title, polish.WeightA, titleMark)
 	v.AddMarked(tags, polish.WeightB, tagMark)
 	v.Add(headings, polish.WeightC)

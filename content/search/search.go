@@ -83,7 +83,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 		gen = cache.generation.Load()
 	}
 	// Keep a trailing space: it tells the parser the last word is complete.
-	pq := ix.an.ParseQuery(strings.TrimLeft(q.Text, " \t\r\n"))
+	an := ix.Analyzer()
+	pq := an.ParseQuery(strings.TrimLeft(q.Text, " \t\r\n"))
 	if pq.Empty() {
 		return []Hit{}, 0, nil
 	}
@@ -108,7 +109,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, int, error) {
 			pq = corrected
 		}
 	}
-	h := pq.Highlighter(ix.an)
+	h := pq.Highlighter(an)
 	hits := make([]Hit, len(rows))
 	for i, r := range rows {
 		hits[i] = Hit{ArticleID: r.id, Score: r.score, Snippet: Snippet(r.plain, r.title, h)}

@@ -81,7 +81,7 @@ func (ix *Index) correctTypos(ctx context.Context, pq polish.Query) (polish.Quer
 			repl = append(repl, s.word)
 		}
 		if len(repl) > 0 {
-			pq.AddTerms(ix.an, w, repl...)
+			pq.AddTerms(ix.Analyzer(), w, repl...)
 			changed = true
 		}
 	}
