@@ -34,9 +34,11 @@
 //
 // # Search
 //
-// Each ticket carries a tsvector of its subject and all its messages (the ticket_search
-// configuration: unaccent + simple). Query words are folded and turned into prefixes, so
-// "faktura" also finds "faktury" and "usuniete" finds "usunięte". A query that is a
-// number also finds the ticket with that id; a query with an @ finds the requester with
-// that e-mail address.
+// Each ticket carries the search terms of its subject and all its messages (internal
+// notes included: only staff search) in tickets.search, a tsvector built with
+// array_to_tsvector from terms computed in Go by internal/polish (stems, diacritics
+// folded), so "faktura" also finds "faktury" and "usuniete" finds "usunięte", and
+// synonyms ("korekta", "faktura korygująca") match each other. A query that is a number
+// also finds the ticket with that id; an e-mail address finds that requester's tickets.
+// findByText explains how a page of matches is found fast at a million tickets.
 package ticket

@@ -1,12 +1,18 @@
 package ticket
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/helpcenter/helpcenter/internal/apperr"
 	"github.com/helpcenter/helpcenter/policy"
@@ -126,9 +132,14 @@ type query struct {
 	forCustomer bool
 }
 
-// textWindow is how many tickets a text search checks in list order before it asks the
-// index of words instead (see findTickets).
-const textWindow = 3000
+// Text search bounds (see findByText); variables so that tests can make every step run
+// on a few tickets.
+var (
+	// textWindow is how many tickets, in list order, the first step checks for the words.
+	textWindow = 3000
+	// textMatchCap is how many matching tickets the second step sorts at most.
+	textMatchCap = 5000
+)
 
 // findTickets runs a list query: the page is chosen from tickets alone (so the planner
 // can walk one index in order and stop after limit+1 rows) and only then joined with
@@ -226,25 +237,8 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 			return Page{}, err
 		}
 	} else {
-		// Text search in two steps, because no estimate of how many tickets a word
-		// matches is good enough to choose the plan. First the newest (in the list's
-		// order) textWindow tickets that pass the other filters are checked for the
-		// words: a common word fills the page from them. When it does not, the words
-		// are rare there, and the index of words finds all their tickets, which are then
-		// sorted: few, since the word is rare.
-		allArgs := append(append([]any{}, args...), textArgs...)
-		window := fmt.Sprintf(`SELECT %s FROM (SELECT %s, t.search FROM tickets t WHERE %s ORDER BY %s LIMIT %d) t
-			WHERE %s ORDER BY %s LIMIT %d`, ticketColumns, ticketColumns, filters, order, textWindow, cond, order, q.limit+1)
-		if err := run(window, allArgs...); err != nil {
+		if err := s.findByText(ctx, q, key, order, filters, args, cond, textArgs, run, &rows); err != nil {
 			return Page{}, err
-		}
-		if len(rows) <= q.limit {
-			rows = rows[:0]
-			matches := fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT %s FROM tickets t WHERE %s AND %s)
-				SELECT * FROM m t ORDER BY %s LIMIT %d`, ticketColumns, filters, cond, order, q.limit+1)
-			if err := run(matches, allArgs...); err != nil {
-				return Page{}, err
-			}
 		}
 	}
 	var p Page
@@ -289,4 +283,83 @@ func decodeCursor(c string, sort Sort) (time.Time, int64, bool) {
 		return time.Time{}, 0, false
 	}
 	return time.UnixMicro(micros).UTC(), id, true
+}
+
+// findByText finds a page of tickets with words, in three steps, because no estimate of
+// how many tickets a word matches is good enough to let the planner choose:
+//
+//  1. The first textWindow tickets in list order that pass the other filters are checked
+//     for the words. A common word fills the page from them: done.
+//  2. Otherwise the word is rare among recent tickets. The index of words alone (bitmap
+//     scans only) lists the matching tickets, up to textMatchCap; if that is all of them
+//     they are sorted here and the page is their start: done.
+//  3. Otherwise the word is common but not recent (an old topic, or a burst of other
+//     tickets since): walk the list in order until the page is full.
+//
+// Step 1 costs at most textWindow row checks, step 2 at most textMatchCap row reads;
+// only step 3 depends on the data, and it runs only for words with many old matches.
+func (s *Service) findByText(ctx context.Context, q query, key, order, filters string, args []any,
+	cond string, textArgs []any, run func(string, ...any) error, rows *[]ticketRow) error {
+	allArgs := append(append([]any{}, args...), textArgs...)
+	window := fmt.Sprintf(`SELECT %s FROM (SELECT %s, t.search FROM tickets t WHERE %s ORDER BY %s LIMIT %d) t
+		WHERE %s ORDER BY %s LIMIT %d`, ticketColumns, ticketColumns, filters, order, textWindow, cond, order, q.limit+1)
+	if err := run(window, allArgs...); err != nil {
+		return err
+	}
+	if len(*rows) > q.limit {
+		return nil
+	}
+
+	var cands []struct {
+		ID  int64     `bun:"id"`
+		Key time.Time `bun:"key"`
+	}
+	err := s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_seqscan', 'off', true),
+			set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)`); err != nil {
+			return err
+		}
+		return tx.NewRaw(fmt.Sprintf(`SELECT t.id, t.%s AS key FROM tickets t WHERE %s AND %s LIMIT %d`,
+			key, filters, cond, textMatchCap+1), allArgs...).Scan(ctx, &cands)
+	})
+	if err != nil {
+		return fmt.Errorf("find tickets by words: %w", err)
+	}
+	*rows = (*rows)[:0]
+	if len(cands) <= textMatchCap {
+		if len(cands) == 0 {
+			return nil
+		}
+		asc := q.sort == SortOldest
+		slices.SortFunc(cands, func(a, b struct {
+			ID  int64     `bun:"id"`
+			Key time.Time `bun:"key"`
+		}) int {
+			c := a.Key.Compare(b.Key)
+			if c == 0 {
+				c = cmp.Compare(a.ID, b.ID)
+			}
+			if asc {
+				return c
+			}
+			return -c
+		})
+		ids := make([]int64, 0, q.limit+1)
+		for _, c := range cands[:min(len(cands), q.limit+1)] {
+			ids = append(ids, c.ID)
+		}
+		return run(fmt.Sprintf(`SELECT %s FROM tickets t WHERE t.id = ANY(?)`, ticketColumns), pgdialect.Array(ids))
+	}
+
+	return s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+			return err
+		}
+		page := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s AND %s ORDER BY %s LIMIT %d`, ticketColumns, filters, cond, order, q.limit+1)
+		stmt := ticketSelect + "FROM (" + page + ") t" + ticketJoins + "ORDER BY " + order
+		if err := tx.NewRaw(stmt, allArgs...).Scan(ctx, rows); err != nil {
+			return fmt.Errorf("find tickets by words: %w", err)
+		}
+		return nil
+	})
 }

@@ -197,8 +197,12 @@ func TestKeysetPagination(t *testing.T) {
 		})
 	}
 
-	// A text search pages the same way, whichever way it finds the page.
-	for _, limit := range []int{2, 5, 30} {
+	// A text search pages the same way, whichever of its steps finds the page: with a
+	// window of 2 and a cap of 4, pages of 2 come from the window, pages of 5 from the
+	// ordered walk (23 matches > 4), and with a cap of 100 from the sorted matches.
+	for _, tc := range []struct{ limit, window, cap int }{{2, 2, 4}, {5, 2, 4}, {5, 2, 100}, {30, 3000, 5000}} {
+		limit := tc.limit
+		restore := ticket.SetTextSearchBounds(tc.window, tc.cap)
 		var got []int64
 		cursor := ""
 		for {
@@ -218,8 +222,9 @@ func TestKeysetPagination(t *testing.T) {
 		for _, tk := range full.Tickets {
 			want = append(want, tk.ID)
 		}
-		if diff := cmp.Diff(want[:len(got)], got); diff != "" || len(got) != len(all) {
-			t.Errorf("search pages of %d (-want +got):\n%s", limit, diff)
+		restore()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("search pages of %d with window %d and cap %d (-want +got):\n%s", limit, tc.window, tc.cap, diff)
 		}
 	}
 
