@@ -221,6 +221,9 @@ func TestArticlePage(t *testing.T) {
 	if got := kbText(doc, "h1"); got != art.Title {
 		t.Errorf("h1 %q", got)
 	}
+	if got := kbText(doc, "title"); got != art.Title+" · Centrum pomocy" {
+		t.Errorf("title %q", got)
+	}
 	if got := doc.Find(".breadcrumbs li").Last().Find("a[aria-current=page]").Text(); got != art.Title {
 		t.Errorf("last breadcrumb %q", got)
 	}
@@ -771,5 +774,32 @@ func TestDeflectionIsRecorded(t *testing.T) {
 	r, err := s.Engagement.DeflectionReport(ctx, agent.Subject(), time.Now().Add(-time.Hour), 5)
 	if err != nil || r.Opened != 2 || r.Deflected != 1 {
 		t.Errorf("report %+v, %v", r, err)
+	}
+}
+
+func TestEnglishPortal(t *testing.T) {
+	s := newKB(t)
+	c := s.Client()
+	u, _ := url.Parse(s.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: "en", Path: "/"}})
+	art := s.article(t, "art-103")
+	for _, tt := range []struct{ path, sel, want string }{
+		{"/", "h1", "How can we help?"},
+		{"/", "#topics-title", "Help topics"},
+		{"/", "#faq-title", "Most read questions"},
+		{"/search?q=" + url.QueryEscape("usuniete dokumenty"), ".result-count", "results for \"usuniete dokumenty\""},
+		{"/search?q=zzxqv", ".no-results h2", "We found nothing for \"zzxqv\""},
+		{"/articles/" + art.Slug, ".signin-to-comment", "Sign in to add a comment."},
+		{"/articles/" + art.Slug, ".article-head .meta", "Updated 22 May 2025"},
+		{"/articles/" + art.Slug, ".toc h2", "Contents"},
+		{"/sections/konto-i-logowanie", ".page-head .muted", "articles"},
+	} {
+		_, doc, _ := kbFetch(t, s.Server, c, tt.path)
+		if got := kbText(doc, tt.sel); !strings.Contains(got, tt.want) {
+			t.Errorf("%s %s = %q, want it to contain %q", tt.path, tt.sel, got, tt.want)
+		}
+		if lang, _ := doc.Find("html").Attr("lang"); lang != "en" {
+			t.Errorf("%s lang=%q", tt.path, lang)
+		}
 	}
 }

@@ -2,6 +2,8 @@
 // Templates take view models shaped like the screen, never database rows.
 package ui
 
+import "context"
+
 // Chrome is what every page's frame needs to know about the request.
 type Chrome struct {
 	// Title is the page title (without the site name).
@@ -37,4 +39,12 @@ type UserBadge struct {
 type Flash struct {
 	Kind    string // "ok" or "error"
 	Message string
+}
+
+// pageTitle is the document title: "Page · Site", or the site's name alone.
+func pageTitle(ctx context.Context, title string) string {
+	if title == "" {
+		return T(ctx, "site.name")
+	}
+	return title + " · " + T(ctx, "site.name")
 }
