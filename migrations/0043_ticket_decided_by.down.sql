@@ -1,0 +1,1 @@
+DROP INDEX tickets_decided_by_idx;
