@@ -47,17 +47,25 @@ var (
 	benchErr  error
 )
 
-// queryLog remembers the last SQL each goroutine-free benchmark ran, for EXPLAIN.
+// queryLog keeps the statements the service sent, for EXPLAIN.
 type queryLog struct {
 	mu   sync.Mutex
-	last string
+	list []string
 }
 
 func (q *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 func (q *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	q.mu.Lock()
-	q.last = e.Query
+	q.list = append(q.list, e.Query)
 	q.mu.Unlock()
+}
+
+func (q *queryLog) take() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := q.list
+	q.list = nil
+	return out
 }
 
 func benchSetup(b *testing.B) *benchEnv {
@@ -247,30 +255,50 @@ func BenchmarkInbox(b *testing.B) {
 	}
 }
 
-// explain appends the plan of a filter's query, run once, to a file.
+// explain appends the plans of a filter's statements, run once, to a file. Statements
+// the service ran in a transaction (with its planner settings) are explained in one too.
 func explain(b *testing.B, e *benchEnv, name string, f ticket.Filter, path string) {
 	ctx := context.Background()
+	e.queries.take()
 	if _, err := e.svc.FindTickets(ctx, e.agent, f); err != nil {
 		b.Fatal(err)
 	}
-	e.queries.mu.Lock()
-	q := e.queries.last
-	e.queries.mu.Unlock()
-	rows, err := e.d.Pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
 	out, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer out.Close()
 	fmt.Fprintf(out, "=== %s\n", name)
-	for rows.Next() {
-		var line string
-		rows.Scan(&line)
-		fmt.Fprintln(out, line)
+	tx, err := e.d.Pool.Begin(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { tx.Rollback(ctx) }()
+	for _, q := range e.queries.take() {
+		switch {
+		case q == "BEGIN" || strings.HasPrefix(q, "BEGIN "):
+			tx.Rollback(ctx)
+			if tx, err = e.d.Pool.Begin(ctx); err != nil {
+				b.Fatal(err)
+			}
+		case q == "COMMIT" || q == "ROLLBACK":
+		case strings.HasPrefix(q, "SELECT set_config"):
+			fmt.Fprintf(out, "-- %s\n", strings.Join(strings.Fields(q), " "))
+			if _, err := tx.Exec(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		default:
+			rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q)
+			if err != nil {
+				b.Fatalf("explain %q: %v", q, err)
+			}
+			for rows.Next() {
+				var line string
+				rows.Scan(&line)
+				fmt.Fprintln(out, line)
+			}
+			rows.Close()
+		}
 	}
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX tickets_unassigned_updated_idx;
+DROP STATISTICS tickets_status_kind_stats, tickets_status_assignee_stats;
