@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,9 +18,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/helpcenter/helpcenter/content"
+	"github.com/helpcenter/helpcenter/content/search"
 	"github.com/helpcenter/helpcenter/internal/account"
+	"github.com/helpcenter/helpcenter/internal/apitoken"
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
+	"github.com/helpcenter/helpcenter/internal/demo"
 	"github.com/helpcenter/helpcenter/internal/jobs"
 	"github.com/helpcenter/helpcenter/internal/mail"
 	"github.com/helpcenter/helpcenter/internal/ticket"
@@ -43,6 +47,11 @@ type App struct {
 	Listener *db.Listener
 	// Policy answers who may read and do what.
 	Policy *policy.Enforcer
+	// Search is the full-text index of live articles; Content the knowledge base.
+	Search  *search.Index
+	Content *content.Service
+	// Tokens are the API tokens that bearer-authenticated callers present.
+	Tokens *apitoken.Service
 	// Tickets is requests: the portal's and the API's, and the console's inbox.
 	Tickets *ticket.Service
 	// Engagement is what readers do around articles: comments, votes, views, the search
@@ -140,6 +149,15 @@ func (a *App) wire(ctx context.Context) error {
 	if a.Policy, err = policy.New(ctx, a.DB, a.Log); err != nil {
 		return err
 	}
+	a.Search = search.New(a.DB)
+	a.Content = content.New(a.DB, a.Policy, a.Jobs, a.Search, a.Log)
+	a.Content.RegisterJobs(a.Jobs, time.Minute)
+	a.Tokens = apitoken.New(a.DB, a.Policy)
+	if a.Config.Demo {
+		if err := demo.Load(ctx, a.Content, a.Log); err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+	}
 	if err := a.wireAccounts(ctx); err != nil {
 		return err
 	}
@@ -157,6 +175,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	a.Policy.Watch(listenCtx, a.Listener, 30*time.Second)
+	a.Content.Watch(listenCtx, a.Listener, 5*time.Second)
+	// Start-up (building the Polish stemmer's tables above all) leaves garbage behind and
+	// a heap goal sized for it; collect it now, so the server runs at its real footprint.
+	debug.FreeOSMemory()
 	go a.Engagement.Run(listenCtx)
 	go func() {
 		if err := a.Listener.Listen(listenCtx); err != nil {

@@ -50,6 +50,10 @@ func (a *App) routes() *fiber.App {
 	f.Get("/static/*", static)
 	f.Get("/lang/:lang", switchLanguage)
 
+	// Cross-origin browser calls of the API, answered before authentication so that
+	// even a refusal is readable by the calling page.
+	f.Use("/api", api.CORS(a.Config.CORSOrigins))
+
 	// Credentials (bearer token, session cookie) become the request's subject here; every
 	// service call below is authorised against it.
 	f.Use(web.Authenticate(a.authenticators()...))
@@ -60,7 +64,7 @@ func (a *App) routes() *fiber.App {
 	f.Use(web.ViewAs(a.Policy))
 	f.Post("/view-as/stop", web.StopViewAs)
 
-	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets, Engagement: a.Engagement})
+	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets, Engagement: a.Engagement, Content: a.Content, RateLimit: a.Config.APIRateLimit})
 	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Accounts: a.Accounts, Tokens: a.Tokens, Preview: visibilityPreview{a.Content}, Audit: audit.Reader{DB: a.DB.Bun}, Content: a.Content, Tickets: a.Tickets})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
 	portal.ObserveRequests(f, a.Engagement) // before the request pages: it watches their form
@@ -133,5 +137,5 @@ func switchLanguage(c *fiber.Ctx) error {
 // adds credentials (API tokens, sessions) adds its authenticator here.
 func (a *App) authenticators() []web.Authenticator {
 	// Bearer tokens first: a call that brings one is not a browser session (no CSRF).
-	return []web.Authenticator{a.Sessions.Authenticator()}
+	return []web.Authenticator{a.bearerToken, a.Sessions.Authenticator()}
 }
