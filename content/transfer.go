@@ -95,6 +95,10 @@ func (es ImportErrors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// analyzeAfter is the number of imported articles from which an import refreshes the
+// planner's statistics.
+const analyzeAfter = 100
+
 // maxReportedErrors bounds how many bad lines one import lists.
 const maxReportedErrors = 20
 
@@ -272,6 +276,13 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 	})
 	if err != nil {
 		return st, err
+	}
+	if st.ArticlesCreated+st.ArticlesUpdated >= analyzeAfter {
+		// Fresh statistics, or the planner takes the imported thousands for a handful
+		// and reads whole tables where an index would stop after one page.
+		if _, err := tx.ExecContext(ctx, "ANALYZE categories, sections, articles, article_revisions, article_slugs"); err != nil {
+			return st, fmt.Errorf("analyze imported tables: %w", err)
+		}
 	}
 	return st, audit.Record(ctx, tx, actor, "content.import", "content", nil, st)
 }

@@ -102,9 +102,10 @@ func checkKind(kind string) (string, *apperr.FieldError) {
 
 // slugTaken reports whether slug is the current or a former slug of another article.
 func slugTaken(ctx context.Context, idb bun.IDB, slug string, articleID int64) (bool, error) {
-	return idb.NewSelect().TableExpr("articles").ColumnExpr("1").Where("slug = ? AND id <> ?", slug, articleID).
-		WhereOr("id = (SELECT article_id FROM article_slugs WHERE slug = ? AND article_id <> ?)", slug, articleID).
-		Exists(ctx)
+	var taken bool
+	err := idb.NewRaw(`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ? AND id <> ?)
+		OR EXISTS (SELECT 1 FROM article_slugs WHERE slug = ? AND article_id <> ?)`, slug, articleID, slug, articleID).Scan(ctx, &taken)
+	return taken, err
 }
 
 // articleSlug checks a slug given by staff, or derives a free one from the title.
