@@ -21,12 +21,13 @@ import (
 
 func mountContent(r fiber.Router, svc *content.Service, cache *readCache) {
 	h := contentAPI{svc}
+	// Each route names the query parameters its answer depends on (the cache keys on them).
 	r.Get("/categories", cache.serve(h.categories))
 	r.Get("/sections/:ref", cache.serve(h.section))
-	r.Get("/articles", cache.serve(h.articles))
+	r.Get("/articles", cache.serve(h.articles, "section", "category", "kind", "tag", "updated_since", "external_id", "limit", "cursor"))
 	r.Get("/articles/:ref", cache.serve(h.article))
-	r.Get("/articles/:id/comments", cache.serve(h.comments))
-	r.Get("/search", cache.serve(h.search))
+	r.Get("/articles/:id/comments", cache.serve(h.comments, "limit", "cursor"))
+	r.Get("/search", cache.serve(h.search, "q", "kind", "section", "category", "limit", "cursor"))
 }
 
 type contentAPI struct {
@@ -196,11 +197,7 @@ func (h contentAPI) article(c *fiber.Ctx) (reply, error) {
 		return reply{}, err
 	}
 	if _, notID := strconv.ParseInt(ref, 10, 64); notID != nil && a.Slug != ref {
-		loc := "/api/v1/articles/" + url.PathEscape(a.Slug)
-		if q := string(c.Request().URI().QueryString()); q != "" {
-			loc += "?" + q
-		}
-		return reply{status: fiber.StatusMovedPermanently, location: loc}, nil
+		return reply{status: fiber.StatusMovedPermanently, location: "/api/v1/articles/" + url.PathEscape(a.Slug)}, nil
 	}
 	return encode(articleJSON{articleSummaryJSON: toSummary(a.ArticleSummary), BodyHTML: a.BodyHTML, BodyMD: a.BodyMD})
 }
