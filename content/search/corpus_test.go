@@ -13,19 +13,14 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/helpcenter/helpcenter/content/search"
+	sharedcorpus "github.com/helpcenter/helpcenter/internal/corpus"
 	"github.com/helpcenter/helpcenter/internal/db"
 )
 
 // sharedData is the folder of the shared seed data set.
 func sharedData(tb testing.TB) string {
 	tb.Helper()
-	for _, dir := range []string{"../../../shared/data/helpcenter", "/work/shared/data/helpcenter"} {
-		if _, err := os.Stat(filepath.Join(dir, "articles.jsonl")); err == nil {
-			return dir
-		}
-	}
-	tb.Skip("shared data set not found")
-	return ""
+	return sharedcorpus.Dir(tb)
 }
 
 type corpusSection struct {
