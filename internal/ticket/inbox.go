@@ -167,15 +167,33 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 
 	var where []string
 	var args []any
-	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	// wordWhere are the same conditions for the step of a text search that reads the
+	// index of words (findByText): the broad ones (status, unassigned) are checked on the
+	// rows, "IS TRUE" keeping the planner from intersecting the words with an index of a
+	// hundred thousand tickets; the working-queue predicate is stated plainly, which
+	// selects the working queue's own index of words.
+	var wordWhere []string
+	add := func(cond string, a ...any) {
+		where, wordWhere = append(where, cond), append(wordWhere, cond)
+		args = append(args, a...)
+	}
+	addBroad := func(cond string, a ...any) {
+		where, wordWhere = append(where, cond), append(wordWhere, "("+cond+") IS TRUE")
+		args = append(args, a...)
+	}
+	const unsolvedPredicate = "t.status IN ('new', 'open', 'pending')" // as in the partial indexes
 	switch {
+	case q.status != "" && q.status.Unsolved():
+		addBroad("t.status = ?", q.status)
+		wordWhere = append(wordWhere, unsolvedPredicate)
 	case q.status != "":
 		add("t.status = ?", q.status)
 	case q.unsolved:
-		// Spelled exactly as in the partial indexes' predicate so the planner uses them.
-		add("t.status IN ('new', 'open', 'pending')")
+		where, wordWhere = append(where, unsolvedPredicate), append(wordWhere, unsolvedPredicate)
 	}
 	switch {
+	case q.unassigned && (q.unsolved || q.status.Unsolved()):
+		addBroad("t.assignee_id IS NULL")
 	case q.unassigned:
 		add("t.assignee_id IS NULL")
 	case q.assigneeID != 0:
@@ -206,9 +224,9 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 		add(fmt.Sprintf("(t.%s, t.id) %s (?, ?)", key, op), at, id)
 	}
 	order := fmt.Sprintf("t.%s %s, t.id %s", key, dir, dir)
-	filters := "true"
+	filters, wordFilters := "true", "true"
 	if len(where) > 0 {
-		filters = strings.Join(where, " AND ")
+		filters, wordFilters = strings.Join(where, " AND "), strings.Join(wordWhere, " AND ")
 	}
 
 	var rows []ticketRow
@@ -237,7 +255,7 @@ func (s *Service) findTickets(ctx context.Context, q query) (Page, error) {
 			return Page{}, err
 		}
 	} else {
-		if err := s.findByText(ctx, q, key, order, filters, args, cond, textArgs, run, &rows); err != nil {
+		if err := s.findByText(ctx, q, key, order, filters, wordFilters, args, cond, textArgs, run, &rows); err != nil {
 			return Page{}, err
 		}
 	}
@@ -298,7 +316,7 @@ func decodeCursor(c string, sort Sort) (time.Time, int64, bool) {
 //
 // Step 1 costs at most textWindow row checks, step 2 at most textMatchCap row reads;
 // only step 3 depends on the data, and it runs only for words with many old matches.
-func (s *Service) findByText(ctx context.Context, q query, key, order, filters string, args []any,
+func (s *Service) findByText(ctx context.Context, q query, key, order, filters, wordFilters string, args []any,
 	cond string, textArgs []any, run func(string, ...any) error, rows *[]ticketRow) error {
 	allArgs := append(append([]any{}, args...), textArgs...)
 	window := fmt.Sprintf(`SELECT %s FROM (SELECT %s, t.search FROM tickets t WHERE %s ORDER BY %s LIMIT %d) t
@@ -320,7 +338,7 @@ func (s *Service) findByText(ctx context.Context, q query, key, order, filters s
 			return err
 		}
 		return tx.NewRaw(fmt.Sprintf(`SELECT t.id, t.%s AS key FROM tickets t WHERE %s AND %s LIMIT %d`,
-			key, filters, cond, textMatchCap+1), allArgs...).Scan(ctx, &cands)
+			key, wordFilters, cond, textMatchCap+1), allArgs...).Scan(ctx, &cands)
 	})
 	if err != nil {
 		return fmt.Errorf("find tickets by words: %w", err)
