@@ -70,7 +70,8 @@ func (a *App) routes() *fiber.App {
 	portal.ObserveRequests(f, a.Engagement) // before the request pages: it watches their form
 	a.mountTickets(f)
 	portal.MountAccount(f, portal.AccountDeps{Accounts: a.Accounts, Sessions: a.Sessions})
-	portal.Mount(f, portal.Deps{Policy: a.Policy, Content: a.Content, Engagement: a.Engagement, BaseURL: a.Config.BaseURL})
+	portal.Mount(f, portal.Deps{Policy: a.Policy, Content: a.Content, Engagement: a.Engagement, BaseURL: a.Config.BaseURL,
+		Limiter: a.Accounts.Limiter()})
 	// Unmatched paths reach the error handler as fiber.ErrNotFound: problem+json under
 	// /api/, the HTML 404 page elsewhere.
 	return f

@@ -803,3 +803,22 @@ func TestEnglishPortal(t *testing.T) {
 		}
 	}
 }
+
+func TestVoteFloodIsStopped(t *testing.T) {
+	s := newKB(t)
+	path := "/articles/" + s.article(t, "art-103").Slug + "/votes"
+	for i := range 30 {
+		// A new browser each time: the per-browser vote does not stop this, the limit does.
+		if resp, _ := kbPost(t, s.Server, s.Client(), path, url.Values{"helpful": {"no"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("vote %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, doc := kbPost(t, s.Server, s.Client(), path, url.Values{"helpful": {"no"}})
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || kbText(doc, "h1") == "" {
+		t.Fatalf("vote 31: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	var n int
+	if err := s.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM anonymous_votes`).Scan(&n); err != nil || n != 30 {
+		t.Errorf("%d anonymous votes, %v", n, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/helpcenter/helpcenter/content"
+	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/ui"
 	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
@@ -27,7 +28,17 @@ type Deps struct {
 	Engagement *content.Engagement
 	// BaseURL is the public address: canonical links, the sitemap and the feed.
 	BaseURL *url.URL
+	// Limiter, when set, bounds votes and comment posts per client (per user when signed
+	// in, per address otherwise), on top of the per-author comment limit of the service:
+	// a visitor's votes need no account, so a flood of them is stopped here.
+	Limiter *account.RateLimiter
 }
+
+// Flood limits of the portal's forms.
+var (
+	voteLimit    = account.Limit{Max: 30, Window: time.Minute}
+	commentLimit = account.Limit{Max: 20, Window: time.Minute}
+)
 
 // pages serves the knowledge base: home, categories, sections, articles (with comments
 // and votes), search, and the sitemap and feed for search engines and feed readers.
@@ -48,8 +59,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/categories/:slug", p.category)
 	r.Get("/sections/:slug", p.section)
 	r.Get("/articles/:ref", p.article)
-	r.Post("/articles/:ref/comments", p.postComment)
-	r.Post("/articles/:ref/votes", p.vote)
+	r.Post("/articles/:ref/comments", p.limit("portal-comment", commentLimit), p.postComment)
+	r.Post("/articles/:ref/votes", p.limit("portal-vote", voteLimit), p.vote)
 	r.Post("/comments/:id<int>/hide", p.hideComment)
 	r.Post("/comments/:id<int>/show", p.showComment)
 	r.Post("/comments/:id<int>/request", p.commentToRequest)
@@ -57,6 +68,14 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/sitemap.xml", p.sitemap)
 	r.Get("/feed.atom", p.feed)
 	r.Get("/robots.txt", p.robots)
+}
+
+// limit guards a form with a flood limit, when the app gives a limiter.
+func (p *pages) limit(name string, lim account.Limit) fiber.Handler {
+	if p.Limiter == nil {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return web.RateLimit(p.Limiter, name, lim)
 }
 
 // canonical is the absolute address of a path on the help center.
