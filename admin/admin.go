@@ -106,6 +106,7 @@ var navItems = []struct {
 	{"inbox", "/admin/tickets", "admin.nav.inbox", &policy.TicketRead},
 	{"articles", "/admin/articles", "admin.nav.articles", &policy.ArticleEdit},
 	{"faq", "/admin/faq-candidates", "admin.nav.faq_candidates", &policy.ArticleEdit},
+	{"search", "/admin/search-insights", "admin.nav.search", &policy.ArticleEdit},
 	{"structure", "/admin/structure", "admin.nav.structure", &policy.StructureManage},
 	{"users", "/admin/users", "admin.nav.users", &policy.UserRead},
 	{"audiences", "/admin/audiences", "admin.nav.audiences", &policy.PolicyManage},

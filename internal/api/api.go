@@ -11,6 +11,8 @@ import (
 	"github.com/helpcenter/helpcenter/internal/account"
 	"github.com/helpcenter/helpcenter/internal/apitoken"
 	"github.com/helpcenter/helpcenter/internal/audit"
+	"github.com/helpcenter/helpcenter/internal/faqdraft"
+	"github.com/helpcenter/helpcenter/internal/synonyms"
 	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
@@ -37,6 +39,10 @@ type Deps struct {
 	// RateLimit is the number of requests per minute a token or client address may
 	// make under /api/v1 (0 = no limit).
 	RateLimit int
+	// FAQ serves FAQ drafts from tickets and the recurring questions; Synonyms the
+	// staff-edited search synonyms.
+	FAQ      *faqdraft.Service
+	Synonyms *synonyms.Service
 }
 
 // Mount adds the API routes: /api/openapi.json and everything under /api/v1.
@@ -54,6 +60,7 @@ func Mount(app fiber.Router, d Deps) {
 	mountRequests(v1, d.Tickets)
 	mountTickets(v1, d.Tickets)
 	mountManageContent(v1, d.Content)
+	mountFAQ(v1, d.FAQ, d.Synonyms)
 	mountEngagement(v1, d.Engagement) // before mountContent: it watches GET /search
 	mountContent(v1, d.Content, newReadCache(d.Content, d.Policy, readCacheBytes))
 }

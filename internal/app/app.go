@@ -24,8 +24,10 @@ import (
 	"github.com/helpcenter/helpcenter/internal/config"
 	"github.com/helpcenter/helpcenter/internal/db"
 	"github.com/helpcenter/helpcenter/internal/demo"
+	"github.com/helpcenter/helpcenter/internal/faqdraft"
 	"github.com/helpcenter/helpcenter/internal/jobs"
 	"github.com/helpcenter/helpcenter/internal/mail"
+	"github.com/helpcenter/helpcenter/internal/synonyms"
 	"github.com/helpcenter/helpcenter/internal/ticket"
 	"github.com/helpcenter/helpcenter/internal/web"
 	"github.com/helpcenter/helpcenter/policy"
@@ -62,6 +64,10 @@ type App struct {
 	Mail     *mail.Mailer
 	Accounts *account.Service
 	Sessions *web.Sessions
+	// FAQ turns tickets into FAQ drafts and keeps the recurring questions; Synonyms are
+	// the staff-edited search synonyms.
+	FAQ      *faqdraft.Service
+	Synonyms *synonyms.Service
 
 	options Options
 	started time.Time
@@ -163,6 +169,9 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	a.wireTickets()
 	a.wireEngagement()
+	if err := a.wireFAQ(ctx); err != nil {
+		return err
+	}
 	return nil
 }
 

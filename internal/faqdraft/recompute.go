@@ -1,6 +1,7 @@
 package faqdraft
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,8 +46,10 @@ const (
 	// several of their tickets (the others from their representative ticket alone) and
 	// a coverage check by search.
 	titledGroups = 1000
-	// titleTickets is how many tickets a group's question is built from.
-	titleTickets = 5
+	// titleSample is how many tickets a group's question is built from, chosen among
+	// titleCandidates of its most recent ones.
+	titleSample     = 8
+	titleCandidates = 60
 	// sampleSize is how many of a group's most recent tickets are stored with it (the
 	// API's ticket_ids) and looked at for links to articles.
 	sampleSize = 100
@@ -78,11 +81,10 @@ func (s *Service) Recompute(ctx context.Context) (RunStats, error) {
 	t := time.Now()
 	f := &Finder{Terms: s.opt.Terms, Now: s.opt.Now()}
 	cl := f.Cluster(qs)
-	groups := cl.Groups()
 	st.Group = time.Since(t)
 
 	t = time.Now()
-	rows, err := s.explainGroups(ctx, qs, groups)
+	rows, err := s.explainGroups(ctx, qs, cl)
 	if err != nil {
 		return st, err
 	}
@@ -164,7 +166,9 @@ type groupRow struct {
 // explainGroups gives every group its question and finds the published article that
 // answers it, if any: one written from its tickets, one linked from staff replies in its
 // tickets, or one the search index finds for its question.
-func (s *Service) explainGroups(ctx context.Context, qs []Question, groups []Group) ([]groupRow, error) {
+func (s *Service) explainGroups(ctx context.Context, qs []Question, cl *Clustering) ([]groupRow, error) {
+	groups := cl.Groups()
+	w := wordWeights{an: polish.Default(), cl: cl}
 	byID := make(map[int64]int, len(qs))
 	for i, q := range qs {
 		byID[q.TicketID] = i
@@ -172,14 +176,10 @@ func (s *Service) explainGroups(ctx context.Context, qs []Question, groups []Gro
 	rows := make([]groupRow, len(groups))
 	for i, g := range groups {
 		r := groupRow{group: g, sample: g.TicketIDs[:min(sampleSize, len(g.TicketIDs))], keywords: g.Terms}
-		r.titleTickets = append(r.titleTickets, g.RepresentativeID)
-		for _, id := range g.TicketIDs {
-			if len(r.titleTickets) >= titleTickets || i >= titledGroups {
-				break
-			}
-			if id != g.RepresentativeID {
-				r.titleTickets = append(r.titleTickets, id)
-			}
+		if i < titledGroups {
+			r.titleTickets = s.typicalTickets(g, qs, byID)
+		} else {
+			r.titleTickets = []int64{g.RepresentativeID}
 		}
 		rows[i] = r
 	}
@@ -189,13 +189,53 @@ func (s *Service) explainGroups(ctx context.Context, qs []Question, groups []Gro
 	if err := s.coverBySources(ctx, rows); err != nil {
 		return nil, err
 	}
-	if err := s.coverByLinks(ctx, rows); err != nil {
+	if err := s.coverByLinks(ctx, rows, w); err != nil {
 		return nil, err
 	}
-	if err := s.coverBySearch(ctx, rows); err != nil {
+	if err := s.coverBySearch(ctx, rows, w); err != nil {
 		return nil, err
 	}
 	return rows, nil
+}
+
+// typicalTickets picks the tickets a group's question is built from: the representative
+// and, among the most recent ones, those that carry most of the group's strongest terms.
+// A group can hold a few tickets that joined it by a side remark; they do not get to
+// name it.
+func (s *Service) typicalTickets(g Group, qs []Question, byID map[int64]int) []int64 {
+	type scored struct {
+		id    int64
+		score int
+	}
+	var cands []scored
+	for k, id := range g.TicketIDs {
+		if k >= titleCandidates {
+			break
+		}
+		q := qs[byID[id]]
+		have := map[string]bool{}
+		for _, t := range s.opt.Terms(q.Subject + "\n" + q.Body) {
+			have[t] = true
+		}
+		score := 0
+		for rank, t := range g.Terms {
+			if have[t] {
+				score += len(g.Terms) - rank
+			}
+		}
+		cands = append(cands, scored{id, score})
+	}
+	slices.SortStableFunc(cands, func(a, b scored) int { return b.score - a.score })
+	out := []int64{g.RepresentativeID}
+	for _, c := range cands {
+		if len(out) >= titleSample {
+			break
+		}
+		if c.id != g.RepresentativeID {
+			out = append(out, c.id)
+		}
+	}
+	return out
 }
 
 // buildQuestions writes each group's question as a FAQ title would have it: built from a
@@ -315,18 +355,22 @@ func mostCommon(counts map[int64]int) (int64, int) {
 	return best, counts[best]
 }
 
-// Links to articles in staff replies: a group is covered when the replies in at least
-// minLinkTickets of its recent tickets, and at least minLinkShare of them, point to the
-// same published article.
+// Links to articles in staff replies cover a group when support keeps answering its
+// question with the same published article: in at least minLinkTickets of its recent
+// tickets, and either in most of them (majorityLinkShare) or in a fair share
+// (minLinkShare) with the article's title and tags carrying some of the question's words
+// (minLinkWords), which keeps a link given for another question in a mixed group from
+// covering it.
 const (
-	minLinkTickets = 2
-	minLinkShare   = 0.2
+	minLinkTickets    = 2
+	majorityLinkShare = 0.5
+	minLinkShare      = 0.2
+	minLinkWords      = 0.25
 )
 
-// coverByLinks looks at the staff replies of each uncovered group's most recent tickets:
-// when support keeps answering the question with a link to a published article, that
-// article answers it.
-func (s *Service) coverByLinks(ctx context.Context, rows []groupRow) error {
+// coverByLinks looks at the staff replies of each uncovered group's most recent tickets
+// for links to published articles that customers can read.
+func (s *Service) coverByLinks(ctx context.Context, rows []groupRow, w wordWeights) error {
 	owner := map[int64]int{}
 	var ids []int64
 	for i, r := range rows {
@@ -367,27 +411,38 @@ func (s *Service) coverByLinks(ctx context.Context, rows []groupRow) error {
 	resolved := map[string]*content.Article{}
 	customer := s.customerAudiences(ctx)
 	for i, slugs := range slugTickets {
-		looked := min(linkSample, len(rows[i].sample))
-		bestN, bestID := 0, int64(0)
+		looked := float64(min(linkSample, len(rows[i].sample)))
+		var best *content.Article
+		bestN := 0
 		for slug, n := range slugs {
 			a, ok := resolved[slug]
 			if !ok {
 				a, _ = s.content.Article(ctx, jobReader, slug)
 				resolved[slug] = a
 			}
-			if a == nil || !overlaps(a.Audiences, customer) {
+			if a == nil || !overlaps(a.Audiences, customer) || n < minLinkTickets {
 				continue
 			}
-			if n > bestN || n == bestN && a.ID < bestID {
-				bestN, bestID = n, a.ID
+			share := float64(n) / looked
+			if share < majorityLinkShare && (share < minLinkShare || w.coverage(rows[i].question, articleWords(a.ArticleSummary)) < minLinkWords) {
+				continue
+			}
+			if n > bestN || n == bestN && a.ID < best.ID {
+				best, bestN = a, n
 			}
 		}
-		if bestN >= minLinkTickets && float64(bestN) >= minLinkShare*float64(looked) {
-			rows[i].coveredID, rows[i].coveredBy = bestID, "link"
-			rows[i].coverage = float64(bestN) / float64(looked)
+		if best != nil {
+			rows[i].coveredID, rows[i].coveredBy = best.ID, CoveredByLink
+			rows[i].coverage = float64(bestN) / looked
 		}
 	}
 	return nil
+}
+
+// articleWords is the text of an article a question is compared with: its title and
+// tags, which say what it answers.
+func articleWords(a content.ArticleSummary) string {
+	return a.Title + "\n" + strings.Join(a.Tags, "\n")
 }
 
 // coverageHits is how many search results are compared with a group's question.
@@ -395,10 +450,10 @@ const coverageHits = 3
 
 // coverBySearch searches the knowledge base for each uncovered group's question (among
 // the best ranked groups) and takes the first article customers can read whose title and
-// tags carry at least CoverageThreshold of the question's words.
-func (s *Service) coverBySearch(ctx context.Context, rows []groupRow) error {
+// tags carry at least CoverageThreshold of the question's words, weighted by how rare
+// each word is among the tickets.
+func (s *Service) coverBySearch(ctx context.Context, rows []groupRow, w wordWeights) error {
 	customer := s.customerAudiences(ctx)
-	an := polish.Default()
 	for i := range rows {
 		r := &rows[i]
 		if r.coveredID != 0 || i >= titledGroups || r.question == "" {
@@ -415,8 +470,8 @@ func (s *Service) coverBySearch(ctx context.Context, rows []groupRow) error {
 			if !overlaps(h.Audiences, customer) {
 				continue
 			}
-			if score := coverage(an, r.question, h.Title+"\n"+strings.Join(h.Tags, "\n")); score >= s.opt.CoverageThreshold {
-				r.coveredID, r.coveredBy, r.coverage = h.ID, "search", score
+			if score := w.coverage(r.question, articleWords(h.ArticleSummary)); score >= s.opt.CoverageThreshold {
+				r.coveredID, r.coveredBy, r.coverage = h.ID, CoveredBySearch, score
 				break
 			}
 		}
@@ -424,32 +479,63 @@ func (s *Service) coverBySearch(ctx context.Context, rows []groupRow) error {
 	return nil
 }
 
-// coverage is the share of a question's words (stop words and generic support words
-// aside) that an article's title and tags carry, in any inflection or spelling.
-func coverage(an *polish.Analyzer, question, article string) float64 {
-	have := map[string]bool{}
-	for _, t := range an.Terms(article) {
-		have[t] = true
-	}
-	generic := map[string]bool{}
-	for _, t := range an.Terms(strings.Join(genericQuestionWords, " ")) {
-		generic[t] = true
-	}
-	words, found := 0, 0
-	for _, tok := range polish.Tokenize(question) {
-		ts := an.WordTerms(tok.Word)
-		if len(ts) == 0 || slices.ContainsFunc(ts, func(t string) bool { return generic[t] }) {
-			continue
-		}
-		words++
-		if slices.ContainsFunc(ts, func(t string) bool { return have[t] }) {
-			found++
-		}
-	}
-	if words == 0 {
+// wordWeights weighs the words of a question by how rare they are among the tickets (the
+// grouping's inverse document frequency), so that an article answers a question when it
+// carries its rare words ("zaliczkowa"), not only the common ones ("faktura").
+type wordWeights struct {
+	an *polish.Analyzer
+	cl *Clustering
+}
+
+// weight is the word's weight: 0 for stop words and generic support words, the idf of
+// its most common term otherwise, the highest idf for words the tickets do not use.
+func (w wordWeights) weight(terms []string) float64 {
+	if len(terms) == 0 {
 		return 0
 	}
-	return float64(found) / float64(words)
+	if w.cl == nil {
+		return 1
+	}
+	best := int32(-1)
+	for _, t := range terms {
+		if w.cl.stop[t] {
+			return 0
+		}
+		if id, ok := w.cl.vocab[t]; ok && (best < 0 || w.cl.termDF[id] > w.cl.termDF[best]) {
+			best = id
+		}
+	}
+	if best < 0 || w.cl.idf[best] == 0 {
+		return w.cl.uniqueIDF
+	}
+	return float64(w.cl.idf[best])
+}
+
+// coverage is the weighted share of a question's words that a text carries, in any
+// inflection or spelling.
+func (w wordWeights) coverage(question, text string) float64 {
+	have := map[string]bool{}
+	for _, t := range w.an.Terms(text) {
+		have[t] = true
+	}
+	seen := map[string]bool{}
+	total, found := 0.0, 0.0
+	for _, tok := range polish.Tokenize(question) {
+		if seen[tok.Word] {
+			continue
+		}
+		seen[tok.Word] = true
+		ts := w.an.WordTerms(tok.Word)
+		weight := w.weight(ts)
+		total += weight
+		if slices.ContainsFunc(ts, func(t string) bool { return have[t] }) {
+			found += weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return found / total
 }
 
 // customerAudiences are the audiences customers read: what visitors, signed-in users and
@@ -480,8 +566,10 @@ func overlaps(a, b []string) bool {
 const runLock = 0x66617164 // "faqd"
 
 // writeGroups replaces the stored groups with rows in one transaction and returns their
-// ids in the order of rows. A run that finds a newer run's groups already stored writes
-// nothing (st.Skipped).
+// ids in the order of rows. A group that carries on a stored one (most of the stored
+// group's sample tickets are in it) keeps its id, so a page or an API client holding the
+// id still finds its question after a recomputation. A run that finds a newer run's
+// groups already stored writes nothing (st.Skipped).
 func (s *Service) writeGroups(ctx context.Context, st *RunStats, rows []groupRow) ([]int64, error) {
 	tx, err := s.db.Pool.BeginTx(ctx, pgx.TxOptions{})
 	if err != nil {
@@ -499,25 +587,42 @@ func (s *Service) writeGroups(ctx context.Context, st *RunStats, rows []groupRow
 		st.Skipped = true
 		return nil, nil
 	}
+	ids, err := carryOverIDs(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM faq_candidate_members`); err != nil {
 		return nil, fmt.Errorf("faq candidates: clear members: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM faq_candidate_groups`); err != nil {
+	var kept []int64
+	for _, id := range ids {
+		if id != 0 {
+			kept = append(kept, id)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM faq_candidate_groups WHERE id <> ALL($1::bigint[])`, kept); err != nil {
 		return nil, fmt.Errorf("faq candidates: clear groups: %w", err)
 	}
-	ids := make([]int64, len(rows))
 	batch := &pgx.Batch{}
 	for i, r := range rows {
 		g := r.group
+		args := []any{i + 1, r.question, g.RepresentativeID, r.sample, g.Count, g.FirstAskedAt, g.LastAskedAt, g.Score, nonNil(r.keywords),
+			r.coveredID, r.coveredBy, float32(r.coverage), r.draftID}
+		if ids[i] != 0 {
+			batch.Queue(`UPDATE faq_candidate_groups SET rank = $1, question = $2, representative_id = $3, sample_ticket_ids = $4,
+					ticket_count = $5, first_asked_at = $6, last_asked_at = $7, score = $8, terms = $9,
+					covered_article_id = NULLIF($10, 0::bigint), covered_by = NULLIF($11, ''), coverage_score = NULLIF($12, 0::real),
+					draft_article_id = NULLIF($13, 0::bigint), updated_at = now()
+				WHERE id = $14`, append(args, ids[i])...)
+			continue
+		}
 		batch.Queue(`INSERT INTO faq_candidate_groups (rank, question, representative_id, sample_ticket_ids, ticket_count,
 				first_asked_at, last_asked_at, score, terms, covered_article_id, covered_by, coverage_score, draft_article_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, 0::bigint), NULLIF($11, ''), NULLIF($12, 0::real), NULLIF($13, 0::bigint))
-			RETURNING id`,
-			i+1, r.question, g.RepresentativeID, r.sample, g.Count, g.FirstAskedAt, g.LastAskedAt, g.Score, nonNil(r.keywords),
-			r.coveredID, r.coveredBy, float32(r.coverage), r.draftID).QueryRow(func(row pgx.Row) error { return row.Scan(&ids[i]) })
+			RETURNING id`, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&ids[i]) })
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("faq candidates: insert groups: %w", err)
+		return nil, fmt.Errorf("faq candidates: write groups: %w", err)
 	}
 	var members [][]any
 	for i, r := range rows {
@@ -538,6 +643,64 @@ func (s *Service) writeGroups(ctx context.Context, st *RunStats, rows []groupRow
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("faq candidates: commit: %w", err)
+	}
+	return ids, nil
+}
+
+// carryOverIDs gives each new group the id of the stored group it carries on: the one
+// whose sample tickets are mostly in it, best matches first, each id to one group at
+// most. Groups without a predecessor get 0 (a new id).
+func carryOverIDs(ctx context.Context, tx pgx.Tx, rows []groupRow) ([]int64, error) {
+	rowOf := map[int64]int{}
+	for i, r := range rows {
+		for _, t := range r.group.TicketIDs {
+			rowOf[t] = i
+		}
+	}
+	res, err := tx.Query(ctx, `SELECT id, sample_ticket_ids FROM faq_candidate_groups`)
+	if err != nil {
+		return nil, fmt.Errorf("faq candidates: stored groups: %w", err)
+	}
+	type match struct {
+		old   int64
+		row   int
+		votes int
+	}
+	var matches []match
+	for res.Next() {
+		var id int64
+		var sample []int64
+		if err := res.Scan(&id, &sample); err != nil {
+			res.Close()
+			return nil, err
+		}
+		votes := map[int]int{}
+		for _, t := range sample {
+			if i, ok := rowOf[t]; ok {
+				votes[i]++
+			}
+		}
+		for i, n := range votes {
+			if 2*n >= len(sample) {
+				matches = append(matches, match{id, i, n})
+			}
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(matches, func(a, b match) int {
+		if a.votes != b.votes {
+			return b.votes - a.votes
+		}
+		return cmp.Compare(a.old, b.old)
+	})
+	ids := make([]int64, len(rows))
+	used := map[int64]bool{}
+	for _, m := range matches {
+		if ids[m.row] == 0 && !used[m.old] {
+			ids[m.row], used[m.old] = m.old, true
+		}
 	}
 	return ids, nil
 }

@@ -383,6 +383,10 @@ func TestCandidatesCoveredBySource(t *testing.T) {
 	if len(gaps.Candidates) != 0 || gaps.Gaps != 0 || gaps.Groups != 1 {
 		t.Errorf("gaps %+v (%d of %d), want none", gaps.Candidates, gaps.Gaps, gaps.Groups)
 	}
+	// The question keeps its id across recomputations.
+	if c, err = e.s.FAQ.Candidate(ctx, e.agent.Subject(), g.ID); err != nil || c.Count != 3 {
+		t.Errorf("the group after the next run: %+v, %v", c, err)
+	}
 	if _, err := e.s.FAQ.Candidates(ctx, e.accountant.Subject(), faqdraft.CandidateFilter{}); apperr.CodeOf(err) != apperr.Forbidden {
 		t.Errorf("customer lists candidates: %v, want forbidden", err)
 	}

@@ -44,23 +44,32 @@ type Target interface {
 	SetAnalyzer(a *polish.Analyzer)
 }
 
+// Generation tells that this instance has seen a committed change: the knowledge base's
+// content generation (content.Service.Generation) moves when the change notification
+// arrives, and the caches of what readers get (search results, API answers) follow it.
+type Generation interface {
+	Generation() uint64
+}
+
 // Service reads, saves and applies the synonym list.
 type Service struct {
 	db     *db.DB
 	policy *policy.Enforcer
 	target Target
+	gen    Generation
 	log    *slog.Logger
 
 	// applyMu orders the rebuilds, so an older list never replaces a newer one.
 	applyMu sync.Mutex
 }
 
-// New builds the service; target gets a new analyzer whenever the list changes.
-func New(d *db.DB, p *policy.Enforcer, target Target, log *slog.Logger) *Service {
+// New builds the service; target gets a new analyzer whenever the list changes. gen
+// (optional) lets Save return only once this instance's caches have seen the change.
+func New(d *db.DB, p *policy.Enforcer, target Target, gen Generation, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, policy: p, target: target, log: log}
+	return &Service{db: d, policy: p, target: target, gen: gen, log: log}
 }
 
 // List is the staff-edited synonym list.
@@ -171,17 +180,23 @@ func (s *Service) Save(ctx context.Context, actor policy.Subject, text string) (
 	if err != nil {
 		return nil, err
 	}
+	var before uint64
+	if s.gen != nil {
+		before = s.gen.Generation()
+	}
+	changed := false
 	err = s.db.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw(`LOCK TABLE search_synonyms IN EXCLUSIVE MODE`).Exec(ctx); err != nil {
 			return err
 		}
-		before, err := s.load(ctx, tx)
+		old, err := s.load(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if Format(before) == Format(groups) {
+		if Format(old) == Format(groups) {
 			return nil
 		}
+		changed = true
 		if _, err := tx.NewRaw(`DELETE FROM search_synonyms`).Exec(ctx); err != nil {
 			return err
 		}
@@ -191,7 +206,7 @@ func (s *Service) Save(ctx context.Context, actor policy.Subject, text string) (
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, actor, "search.synonyms.update", "search:synonyms", map[string]any{"groups": before}, map[string]any{"groups": groups})
+		return audit.Record(ctx, tx, actor, "search.synonyms.update", "search:synonyms", map[string]any{"groups": old}, map[string]any{"groups": groups})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("synonyms: save: %w", err)
@@ -199,7 +214,26 @@ func (s *Service) Save(ctx context.Context, actor policy.Subject, text string) (
 	if err := s.Apply(ctx); err != nil {
 		return nil, err
 	}
+	if changed {
+		s.awaitGeneration(ctx, before)
+	}
 	return s.List(ctx, actor)
+}
+
+// settleWait bounds how long Save waits for its own change notification.
+const settleWait = 2 * time.Second
+
+// awaitGeneration waits until this instance's caches have seen the change (the content
+// generation moved past before), so whoever saved the list searches with it at once.
+// The notification takes milliseconds; without a listener the wait simply times out.
+func (s *Service) awaitGeneration(ctx context.Context, before uint64) {
+	if s.gen == nil {
+		return
+	}
+	deadline := time.Now().Add(settleWait)
+	for s.gen.Generation() == before && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // Analyzer builds the Polish analyzer with the built-in synonyms and the given groups.
