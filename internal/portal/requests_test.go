@@ -90,7 +90,6 @@ func TestRequestPagesForSignedInCustomer(t *testing.T) {
 		t.Fatalf("My activities row = %q", row.Text())
 	}
 
-
 	// Staff solves it with a public answer and an internal note; the customer sees the
 	// answer only, replies, and the request is open again.
 	agent := accounttest.Staff(t, s, "agent")
