@@ -568,7 +568,8 @@ const runLock = 0x66617164 // "faqd"
 // writeGroups replaces the stored groups with rows in one transaction and returns their
 // ids in the order of rows. A group that carries on a stored one (most of the stored
 // group's sample tickets are in it) keeps its id, so a page or an API client holding the
-// id still finds its question after a recomputation. A run that finds a newer run's
+// id still finds its question after a recomputation, and keeps a draft written from it
+// while the run was computing. A run that finds a newer run's
 // groups already stored writes nothing (st.Skipped).
 func (s *Service) writeGroups(ctx context.Context, st *RunStats, rows []groupRow) ([]int64, error) {
 	tx, err := s.db.Pool.BeginTx(ctx, pgx.TxOptions{})
@@ -612,8 +613,10 @@ func (s *Service) writeGroups(ctx context.Context, st *RunStats, rows []groupRow
 			batch.Queue(`UPDATE faq_candidate_groups SET rank = $1, question = $2, representative_id = $3, sample_ticket_ids = $4,
 					ticket_count = $5, first_asked_at = $6, last_asked_at = $7, score = $8, terms = $9,
 					covered_article_id = NULLIF($10, 0::bigint), covered_by = NULLIF($11, ''), coverage_score = NULLIF($12, 0::real),
-					draft_article_id = NULLIF($13, 0::bigint), updated_at = now()
-				WHERE id = $14`, append(args, ids[i])...)
+					draft_article_id = coalesce(NULLIF($13, 0::bigint),
+						(SELECT a.id FROM articles a WHERE a.id = draft_article_id AND a.created_at >= $15)),
+					updated_at = now()
+				WHERE id = $14`, append(args, ids[i], st.StartedAt)...)
 			continue
 		}
 		batch.Queue(`INSERT INTO faq_candidate_groups (rank, question, representative_id, sample_ticket_ids, ticket_count,
