@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -454,5 +455,40 @@ func TestFAQAPIDocumented(t *testing.T) {
 		if missing := v.Undocumented(s, prefix); len(missing) > 0 {
 			t.Errorf("undocumented routes: %v", missing)
 		}
+	}
+}
+
+// A synonym saved on one instance reaches the search of another instance of the same
+// help center (a PostgreSQL notification makes it reload the list).
+func TestSearchSynonymsReachEveryInstance(t *testing.T) {
+	w := newFAQWorld(t)
+	ctx := context.Background()
+	other := apptest.NewOnDatabase(t, w.s.Config.DatabaseURL)
+	a, err := w.s.Content.CreateArticle(ctx, w.editor.Subject(), content.ArticleInput{SectionID: w.sectionID, Title: "Pełnomocnictwo do urzędu skarbowego",
+		BodyMD: "Pełnomocnictwo UPL-1 składa się przez e-Urząd Skarbowy."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.Content.PublishArticle(ctx, w.editor.Subject(), a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	total := func() int {
+		t.Helper()
+		var r struct {
+			Total int `json:"total"`
+		}
+		faqAnonymous(t, other).must(t, http.StatusOK, "GET", "/api/v1/search?q="+url.QueryEscape("upoważnienie "), "", &r)
+		return r.Total
+	}
+	if n := total(); n != 0 {
+		t.Fatalf("before the synonym: %d results on the other instance", n)
+	}
+	faqSession(t, w.s, w.editor).must(t, http.StatusOK, "PUT", "/api/v1/admin/search-synonyms", `{"groups": [["pełnomocnictwo", "upoważnienie"]]}`, nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for total() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance does not use the new synonym after 5 s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -15,8 +15,13 @@ import (
 )
 
 // RecomputeArgs asks for a full recomputation of the recurring-questions groups. It runs
-// periodically (Options.RecomputeEvery) and when staff ask for it; one at a time.
-type RecomputeArgs struct{}
+// periodically (Options.RecomputeEvery) and when staff ask for it (Force); one at a time.
+type RecomputeArgs struct {
+	// Force recomputes even when the last run is recent. The periodic job leaves it
+	// unset, so that restarting an instance, or several instances starting, does not
+	// recompute a million tickets each time.
+	Force bool `json:"force,omitempty"`
+}
 
 // Kind names the job in the queue.
 func (RecomputeArgs) Kind() string { return "faqdraft.recompute" }
@@ -36,10 +41,24 @@ type RecomputeWorker struct {
 	Service *Service
 }
 
-// Work recomputes the groups.
-func (w *RecomputeWorker) Work(ctx context.Context, _ *river.Job[RecomputeArgs]) error {
+// Work recomputes the groups, unless the periodic job finds them recomputed less than
+// half an interval ago.
+func (w *RecomputeWorker) Work(ctx context.Context, job *river.Job[RecomputeArgs]) error {
+	if !job.Args.Force {
+		fresh, err := w.Service.recentRun(ctx, w.Service.opt.RecomputeEvery/2)
+		if err != nil || fresh {
+			return err
+		}
+	}
 	_, err := w.Service.Recompute(ctx)
 	return err
+}
+
+// recentRun reports whether the groups were recomputed within the last d.
+func (s *Service) recentRun(ctx context.Context, d time.Duration) (bool, error) {
+	var fresh bool
+	err := s.db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM faq_candidate_runs WHERE finished_at > $1)`, s.opt.Now().Add(-d)).Scan(&fresh)
+	return fresh, err
 }
 
 // Timeout allows for a million tickets on a slow machine; the queue's default would cut
@@ -86,7 +105,7 @@ func (s *Service) RequestRecompute(ctx context.Context, actor policy.Subject) (b
 	if err != nil || pending {
 		return false, err
 	}
-	if err := s.queue.Insert(ctx, RecomputeArgs{}, nil); err != nil {
+	if err := s.queue.Insert(ctx, RecomputeArgs{Force: true}, nil); err != nil {
 		return false, fmt.Errorf("faq candidates: queue recomputation: %w", err)
 	}
 	return true, nil
