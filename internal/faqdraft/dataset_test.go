@@ -12,7 +12,6 @@ import (
 	"github.com/helpcenter/helpcenter/internal/corpus"
 )
 
-
 type seedUser struct {
 	Email       string `json:"email"`
 	Name        string `json:"name"`
