@@ -196,3 +196,20 @@ func mustGet(t *testing.T, u string) *http.Request {
 	}
 	return req
 }
+
+// Widening or narrowing an article's audiences is one filter away in the audit log.
+func TestVisibilityChangesInAuditLog(t *testing.T) {
+	s := apptest.New(t)
+	admin := accounttest.Staff(t, s, "admin")
+	sec := edMustSection(t, s, admin, "Wszyscy", "public")
+	a := edMustArticle(t, s, admin, content.ArticleInput{SectionID: sec.ID, Title: "Cennik", BodyMD: "Treść."})
+	aud := []string{"accountant", "partner"}
+	if _, err := s.Content.UpdateArticle(context.Background(), edSubject(admin), a.ID, content.ArticleUpdate{BaseRevisionID: a.CurrentRevisionID, Audiences: aud}); err != nil {
+		t.Fatal(err)
+	}
+	p := edGet(t, s, admin.Client, "/admin/audit?action=article.audiences")
+	rows := p.doc.Find("table.audit tbody tr")
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), "article:"+strconv.FormatInt(a.ID, 10)) || !strings.Contains(rows.Text(), `"partner"`) {
+		t.Fatalf("visibility filter shows %d rows:\n%s", rows.Length(), rows.Text())
+	}
+}

@@ -340,6 +340,14 @@ func (s *Service) updateArticle(ctx context.Context, tx bun.Tx, actor policy.Sub
 	if err := audit.Record(ctx, tx, actor, action, articleObject(id), auditView(cur), auditView(out)); err != nil {
 		return nil, err
 	}
+	// Visibility changes get an entry of their own, so the audit log answers "who widened
+	// or narrowed this article's audiences, and when" with one filter.
+	if !slices.Equal(cur.Audiences, out.Audiences) {
+		if err := audit.Record(ctx, tx, actor, "article.audiences", articleObject(id),
+			map[string][]string{"audiences": cur.Audiences}, map[string][]string{"audiences": out.Audiences}); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

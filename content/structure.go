@@ -380,6 +380,12 @@ func (s *Service) UpdateSection(ctx context.Context, actor policy.Subject, id in
 				return err
 			}
 		}
+		if !slices.Equal(next.Audiences, before.Audiences) {
+			if err := audit.Record(ctx, tx, actor, "section.audiences", fmt.Sprintf("section:%d", id),
+				map[string][]string{"audiences": before.Audiences}, map[string][]string{"audiences": out.Audiences}); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, actor, "section.update", fmt.Sprintf("section:%d", id), before, out)
 	})
 	if err != nil {
