@@ -31,6 +31,8 @@ type Deps struct {
 	// Tickets is the inbox. The dashboard counts new requests with it, the editor names a
 	// FAQ's source tickets and the article list its authors; nil leaves those out.
 	Tickets *ticket.Service
+	// Engagement moderates readers' comments (optional).
+	Engagement *content.Engagement
 	// Accounts manages users; Tokens API tokens.
 	Accounts *account.Service
 	Tokens   *apitoken.Service
@@ -71,6 +73,12 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/tokens/:id<int>/revoke", con.revokeToken)
 	r.Get("/explain", con.explain)
 	r.Post("/view-as", con.startViewAs)
+	if d.Engagement != nil {
+		r.Get("/comments", con.comments)
+		r.Post("/comments/:id<int>/hide", con.setCommentHidden(true))
+		r.Post("/comments/:id<int>/show", con.setCommentHidden(false))
+		r.Post("/comments/:id<int>/request", con.commentToRequest)
+	}
 	if d.Content != nil {
 		mountArticles(r, con)
 		mountStructure(r, con)
@@ -112,6 +120,7 @@ var navItems = []struct {
 	{"audiences", "/admin/audiences", "admin.nav.audiences", &policy.PolicyManage},
 	{"roles", "/admin/roles", "admin.nav.roles", &policy.PolicyManage},
 	{"tokens", "/admin/tokens", "admin.nav.tokens", &policy.TokenManage},
+	{"comments", "/admin/comments", "admin.nav.comments", &policy.CommentModerate},
 	{"audit", "/admin/audit", "admin.nav.audit", &policy.AuditRead},
 	{"outbox", "/admin/outbox", "admin.nav.outbox", &policy.MailRead},
 }

@@ -213,3 +213,38 @@ func TestVisibilityChangesInAuditLog(t *testing.T) {
 		t.Fatalf("visibility filter shows %d rows:\n%s", rows.Length(), rows.Text())
 	}
 }
+
+// Moderators hide a comment, show it again and turn it into a request from the console;
+// a customer cannot reach any of it.
+func TestCommentModerationConsole(t *testing.T) {
+	s := apptest.New(t)
+	admin := accounttest.Staff(t, s, "admin")
+	agent := accounttest.Staff(t, s, "agent")
+	customer := accounttest.Customer(t, s, "")
+	sec := edMustSection(t, s, admin, "Pomoc", "public")
+	a := edMustArticle(t, s, admin, content.ArticleInput{SectionID: sec.ID, Title: "Eksport do Optimy", BodyMD: "Treść."})
+	if _, err := s.Content.PublishArticle(context.Background(), edSubject(admin), a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	cm, err := s.Engagement.PostComment(context.Background(), customer.User.Subject(), a.ID, content.NewComment{Body: "Czy eksport działa też dla korekt?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := edGet(t, s, agent.Client, "/admin/comments")
+	if p.status != 200 || !strings.Contains(p.text(".moderation"), "Czy eksport działa też dla korekt?") {
+		t.Fatalf("moderation list = %d %s", p.status, p.text("main"))
+	}
+	id := strconv.FormatInt(cm.ID, 10)
+	edFollow(t, s, agent, edPost(t, s, agent, "/admin/comments/"+id+"/hide", nil))
+	if page := edGet(t, s, nil, "/articles/"+a.Slug); strings.Contains(page.body, "Czy eksport działa też dla korekt?") {
+		t.Fatal("a hidden comment is still shown to readers")
+	}
+	edFollow(t, s, agent, edPost(t, s, agent, "/admin/comments/"+id+"/show", nil))
+	r := edPost(t, s, agent, "/admin/comments/"+id+"/request", nil)
+	if r.status != 303 || !strings.HasPrefix(r.location, "/admin/tickets/") {
+		t.Fatalf("comment to request = %d %q", r.status, r.location)
+	}
+	if p := edPost(t, s, customer, "/admin/comments/"+id+"/hide", nil); p.status != 404 {
+		t.Fatalf("customer moderating = %d", p.status)
+	}
+}

@@ -65,7 +65,7 @@ func (a *App) routes() *fiber.App {
 	f.Post("/view-as/stop", web.StopViewAs)
 
 	api.Mount(f, api.Deps{Accounts: a.Accounts, Sessions: a.Sessions, Tokens: a.Tokens, Policy: a.Policy, Audit: audit.Reader{DB: a.DB.Bun}, Tickets: a.Tickets, Content: a.Content, Engagement: a.Engagement, RateLimit: a.Config.APIRateLimit, FAQ: a.FAQ, Synonyms: a.Synonyms})
-	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Accounts: a.Accounts, Tokens: a.Tokens, Preview: visibilityPreview{a.Content}, Audit: audit.Reader{DB: a.DB.Bun}, Content: a.Content, Tickets: a.Tickets})
+	admin.Mount(f.Group("/admin"), admin.Deps{Chrome: web.Chrome, Policy: a.Policy, Accounts: a.Accounts, Tokens: a.Tokens, Preview: visibilityPreview{a.Content}, Engagement: a.Engagement, Audit: audit.Reader{DB: a.DB.Bun}, Content: a.Content, Tickets: a.Tickets})
 	admin.MountOutbox(f.Group("/admin"), admin.Deps{Policy: a.Policy, Chrome: web.Chrome}, a.Mail)
 	portal.ObserveRequests(f, a.Engagement) // before the request pages: it watches their form
 	// Before the ticket pages: the FAQ screens add the ticket page's FAQ panel.
