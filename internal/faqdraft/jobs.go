@@ -162,9 +162,9 @@ func (s *Service) PlaceNew(ctx context.Context) (PlaceResult, error) {
 	var tickets int
 	err := s.db.Pool.QueryRow(ctx, `SELECT id, last_ticket_id, tickets FROM faq_candidate_runs ORDER BY id DESC LIMIT 1`).Scan(&runID, &lastID, &tickets)
 	if errors.Is(err, pgx.ErrNoRows) {
-		_, err = s.Recompute(ctx)
-		res.Recomputed = true
-		return res, err
+		// Nothing was grouped yet: the recomputation job, which also runs at start, does it.
+		res.Deferred = true
+		return res, nil
 	}
 	if err != nil {
 		return res, err
