@@ -128,6 +128,7 @@ func TestBrowserTicketBecomesFAQ(t *testing.T) {
 	if got := text(ctx, "#faq-panel .faq-recurring"); !strings.Contains(got, group.Question) {
 		t.Errorf("the ticket's FAQ panel does not name its recurring question: %q", got)
 	}
+	apptest.Screenshot(t, ctx, "faq-ticket-panel")
 	submit(ctx, "create the draft", "#btn-faq-draft")
 	if got := text(ctx, ".flash-ok"); !strings.Contains(got, "Utworzono szkic FAQ") {
 		t.Errorf("flash after creating the draft: %q", got)
@@ -187,6 +188,14 @@ func TestBrowserTicketBecomesFAQ(t *testing.T) {
 		t.Error("the published FAQ does not offer to tell its requesters")
 	}
 	apptest.Screenshot(t, ectx, "faq-published-editor")
+	// Telling the requesters: the screen lists who asked and who will be told.
+	step(ectx, "requesters", chromedp.Navigate(s.URL+fmt.Sprintf("/admin/articles/%d/requesters", id)))
+	if got := text(ectx, "h1"); got != "Powiadom zgłaszających" {
+		t.Errorf("requesters screen heading %q", got)
+	}
+	apptest.Screenshot(t, ectx, "faq-notify-requesters")
+	step(ectx, "synonyms", chromedp.Navigate(s.URL+"/admin/synonyms"))
+	apptest.Screenshot(t, ectx, "search-synonyms")
 
 	// Readers: an accountant's token gets it, a visitor does not.
 	tok, err := s.Tokens.Create(bg, accounttest.Staff(t, s, "admin").User.Subject(), apitoken.CreateInput{Name: "biuro", Audiences: []string{"accountant"}})
