@@ -91,6 +91,8 @@ type Comment struct {
 	AuthorName string    `bun:"author_name"`
 	Body       string    `bun:"body"`
 	CreatedAt  time.Time `bun:"created_at"`
+	// FromStaff marks an answer of the support team.
+	FromStaff bool `bun:"from_staff"`
 }
 
 // CommentPage is one page of comments, oldest first.

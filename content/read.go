@@ -260,8 +260,10 @@ func (s *Service) Comments(ctx context.Context, subj policy.Subject, articleID i
 		return CommentPage{}, errArticleNotFound()
 	}
 	q := s.db.Bun.NewSelect().TableExpr("comments AS c").Join("JOIN users AS u ON u.id = c.author_id").
-		ColumnExpr("c.id, c.article_id, COALESCE(c.parent_id, 0) AS parent_id, u.name AS author_name, c.body, c.created_at").
-		Where("c.article_id = ?", articleID).Where("c.hidden_at IS NULL")
+		ColumnExpr("c.id, c.article_id, COALESCE(c.parent_id, 0) AS parent_id, u.name AS author_name, c.body, c.created_at, c.from_staff").
+		Where("c.article_id = ?", articleID).Where("c.hidden_at IS NULL").
+		// Answers disappear with the comment they answer, as on the portal.
+		Where("NOT EXISTS (SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.hidden_at IS NOT NULL)")
 	if f.Cursor != "" {
 		c, err := parseCursor(f.Cursor)
 		if err != nil {

@@ -97,6 +97,7 @@ type commentJSON struct {
 	AuthorName string    `json:"author_name"`
 	Body       string    `json:"body"`
 	CreatedAt  time.Time `json:"created_at"`
+	FromStaff  bool      `json:"from_staff"`
 }
 
 func optional(s string) *string {
@@ -223,7 +224,7 @@ func (h contentAPI) comments(c *fiber.Ctx) (reply, error) {
 			p := cm.ParentID
 			parent = &p
 		}
-		out.Data[i] = commentJSON{ID: cm.ID, ArticleID: cm.ArticleID, ParentID: parent, AuthorName: cm.AuthorName, Body: cm.Body, CreatedAt: cm.CreatedAt.UTC()}
+		out.Data[i] = commentJSON{ID: cm.ID, ArticleID: cm.ArticleID, ParentID: parent, AuthorName: cm.AuthorName, Body: cm.Body, CreatedAt: cm.CreatedAt.UTC(), FromStaff: cm.FromStaff}
 	}
 	return encode(out)
 }
