@@ -12,8 +12,8 @@
 # and prints throughput, p50/p95/p99 latency, the server's RSS and the ratio to the
 # ceiling as a Markdown table. docs/benchmarks.md records the figures.
 #
-# Environment: DURATION (default 10s), ROUNDS (2), CONNECTIONS (64), THREADS (2), KEEP=1
-# keeps the work directory.
+# Environment: DURATION (default 10s), ROUNDS (2), SETTLE (seconds to wait after an
+# import, 20), CONNECTIONS (64), THREADS (2), KEEP=1 keeps the work directory.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ ROOT=$PWD
 SHARED=${SHARED:-$ROOT/../shared}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
+SETTLE=${SETTLE:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
@@ -111,6 +112,9 @@ bench_corpus() {
   HELPCENTER_DATA_DIR=$data HELPCENTER_LOG_LEVEL=warn DATABASE_URL= ./bin/helpcenter import "$corpus" >&2
   echo "   import took $((SECONDS - t0)) s" >&2
   start_server "$data"
+  # Let PostgreSQL's autovacuum finish with the freshly imported tables first: it would
+  # otherwise compete for the two cores with the first measurements.
+  sleep "$SETTLE"
 
   # A public article and the search queries of the development set.
   local slug
