@@ -137,20 +137,25 @@ func (s *Service) CreateArticle(ctx context.Context, actor policy.Subject, in Ar
 	return out, err
 }
 
-// createArticle validates and inserts a draft; at is its creation time (zero = now).
-func (s *Service) createArticle(ctx context.Context, tx bun.Tx, actor policy.Subject, in ArticleInput, at time.Time) (int64, error) {
+// newArticle is an article input once checked: trimmed, defaulted, normalized.
+type newArticle struct {
+	title, kind     string
+	tags, audiences []string
+}
+
+// checkNew validates a new article against its section's audiences (nil: no such
+// section). Audiences default to the section's.
+func (s *Service) checkNew(in ArticleInput, secAud []string) (newArticle, error) {
 	var fe fieldErrors
-	title, f := checkTitle(in.Title)
+	var n newArticle
+	var f *apperr.FieldError
+	n.title, f = checkTitle(in.Title)
 	fe.add(f)
 	fe.add(checkBody(in.BodyMD))
-	kind, f := checkKind(in.Kind)
+	n.kind, f = checkKind(in.Kind)
 	fe.add(f)
-	tags, f := normalizeTags(in.Tags)
+	n.tags, f = normalizeTags(in.Tags)
 	fe.add(f)
-	secAud, err := sectionAudiences(ctx, tx, in.SectionID)
-	if err != nil {
-		return 0, err
-	}
 	if secAud == nil {
 		fe.add(&apperr.FieldError{Field: "section_id", Message: "Nie ma takiej sekcji."})
 	}
@@ -158,14 +163,25 @@ func (s *Service) createArticle(ctx context.Context, tx bun.Tx, actor policy.Sub
 	if audiences == nil {
 		audiences = secAud
 	}
-	aud, f := s.checkAudiences("audiences", audiences)
+	n.audiences, f = s.checkAudiences("audiences", audiences)
 	fe.add(f)
-	if f == nil && secAud != nil && len(EffectiveAudiences(aud, secAud)) == 0 {
+	if f == nil && secAud != nil && len(EffectiveAudiences(n.audiences, secAud)) == 0 {
 		fe.add(&errNoReaders)
 	}
-	if len(fe) > 0 {
-		return 0, fe.err()
+	return n, fe.err()
+}
+
+// createArticle validates and inserts a draft; at is its creation time (zero = now).
+func (s *Service) createArticle(ctx context.Context, tx bun.Tx, actor policy.Subject, in ArticleInput, at time.Time) (int64, error) {
+	secAud, err := sectionAudiences(ctx, tx, in.SectionID)
+	if err != nil {
+		return 0, err
 	}
+	n, err := s.checkNew(in, secAud)
+	if err != nil {
+		return 0, err
+	}
+	title, kind, tags, aud := n.title, n.kind, n.tags, n.audiences
 	slug, err := articleSlug(ctx, tx, in.Slug, title, 0)
 	if err != nil {
 		return 0, err

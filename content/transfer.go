@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/helpcenter/helpcenter/content/search"
 	"github.com/helpcenter/helpcenter/internal/apperr"
 	"github.com/helpcenter/helpcenter/internal/audit"
 	"github.com/helpcenter/helpcenter/policy"
@@ -204,8 +205,7 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 		return st, err
 	}
 	known := s.policy.AllAudiences()
-	sectionIDs := map[string]int64{}
-	sectionAud := map[string][]string{}
+	sections := map[string]importSection{}
 	for ci, c := range cats {
 		var catID int64
 		err := tx.NewRaw(`INSERT INTO categories (slug, name, description, position, external_id) VALUES (?, ?, ?, ?, ?)
@@ -236,7 +236,7 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 			if err != nil {
 				return st, &LineError{File: CategoriesFile, Line: 1, Err: fmt.Errorf("section %q: %w", sec.ID, structureError(err))}
 			}
-			sectionIDs[sec.ID], sectionAud[sec.ID] = secID, aud
+			sections[sec.ID] = importSection{id: secID, category: catID, audiences: aud}
 			st.Sections++
 		}
 	}
@@ -245,11 +245,14 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 		if r.ID == "" {
 			return fail(errors.New("id is missing"))
 		}
-		secID, ok := sectionIDs[r.SectionID]
+		sec, ok := sections[r.SectionID]
 		if !ok {
-			if err := tx.NewRaw("SELECT id FROM sections WHERE external_id = ?", r.SectionID).Scan(ctx, &secID); err != nil {
+			err := tx.NewRaw("SELECT id, category_id, audiences FROM sections WHERE external_id = ?", r.SectionID).
+				Scan(ctx, &sec.id, &sec.category, pgdialect.Array(&sec.audiences))
+			if err != nil {
 				return fail(fmt.Errorf("section_id %q is not in %s", r.SectionID, CategoriesFile))
 			}
+			sections[r.SectionID] = sec
 		}
 		if r.UpdatedAt.IsZero() {
 			return fail(errors.New("updated_at is missing"))
@@ -257,7 +260,7 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 		if r.Slug != "" && !ValidSlug(r.Slug) {
 			return fail(fmt.Errorf("slug %q is not a valid slug", r.Slug))
 		}
-		created, changed, err := s.importArticle(ctx, tx, secID, r)
+		created, changed, err := s.importArticle(ctx, tx, sec, r)
 		if err != nil {
 			if apperr.As(err) != nil {
 				return fail(err)
@@ -287,8 +290,15 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, fsys fs.FS, actor audit
 	return st, audit.Record(ctx, tx, actor, "content.import", "content", nil, st)
 }
 
+// importSection is what an import needs to know of a section.
+type importSection struct {
+	id, category int64
+	audiences    []string
+}
+
 // importArticle creates or updates one article from a record and publishes it.
-func (s *Service) importArticle(ctx context.Context, tx bun.Tx, sectionID int64, r ArticleRecord) (created, changed bool, err error) {
+func (s *Service) importArticle(ctx context.Context, tx bun.Tx, sec importSection, r ArticleRecord) (created, changed bool, err error) {
+	sectionID := sec.id
 	var id int64
 	err = tx.NewRaw("SELECT id FROM articles WHERE external_id = ?", r.ID).Scan(ctx, &id)
 	if noRows(err) && r.Slug != "" {
@@ -300,17 +310,7 @@ func (s *Service) importArticle(ctx context.Context, tx bun.Tx, sectionID int64,
 	at := r.UpdatedAt.UTC()
 	audiences := r.Audiences
 	if id == 0 {
-		id, err = s.createArticle(ctx, tx, policy.Anonymous, ArticleInput{SectionID: sectionID, Title: r.Title, BodyMD: r.BodyMD,
-			Slug: r.Slug, Kind: r.Kind, Audiences: audiences, Tags: r.Tags, ExternalID: r.ID}, at)
-		if err != nil {
-			return false, false, err
-		}
-		_, err = tx.NewRaw(`UPDATE articles SET state = 'published', published_revision_id = current_revision_id,
-			published_at = ?, updated_at = ?, edited_at = ? WHERE id = ?`, at, at, at, id).Exec(ctx)
-		if err != nil {
-			return false, false, err
-		}
-		return true, true, s.indexArticle(ctx, tx, id)
+		return true, true, s.importNew(ctx, tx, sec, r)
 	}
 	cur, err := loadArticle(ctx, tx, id, true)
 	if err != nil {
@@ -374,6 +374,51 @@ func (s *Service) importArticle(ctx context.Context, tx bun.Tx, sectionID int64,
 		}
 	}
 	return false, true, s.indexArticle(ctx, tx, id)
+}
+
+// importNew creates a published article from a record with one statement (article and
+// first revision together) and puts it in the search index: imports create thousands.
+func (s *Service) importNew(ctx context.Context, tx bun.Tx, sec importSection, r ArticleRecord) error {
+	n, err := s.checkNew(ArticleInput{SectionID: sec.id, Title: r.Title, BodyMD: r.BodyMD, Kind: r.Kind,
+		Audiences: r.Audiences, Tags: r.Tags}, sec.audiences)
+	if err != nil {
+		return err
+	}
+	slug := r.Slug
+	if slug == "" {
+		if slug, err = articleSlug(ctx, tx, "", n.title, 0); err != nil {
+			return err
+		}
+	}
+	at := r.UpdatedAt.UTC()
+	var id int64
+	// Ids come from the tables' own sequences, so the article can name its revision
+	// (checked at commit) and the revision its article in the same statement. A slug that
+	// another article had before is refused like a taken one.
+	err = tx.NewRaw(`WITH ids AS (
+			SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS aid,
+				nextval(pg_get_serial_sequence('article_revisions', 'id')) AS rid
+			WHERE NOT EXISTS (SELECT 1 FROM article_slugs WHERE slug = ?)
+		), a AS (
+			INSERT INTO articles (id, section_id, slug, kind, state, audiences, tags, external_id,
+				current_revision_id, published_revision_id, published_at, created_at, updated_at, edited_at)
+			OVERRIDING SYSTEM VALUE SELECT aid, ?, ?, ?, 'published', ?, ?, ?, rid, rid, ?, ?, ?, ? FROM ids
+		)
+		INSERT INTO article_revisions (id, article_id, number, title, body_md, body_html, created_at)
+		OVERRIDING SYSTEM VALUE SELECT rid, aid, 1, ?, ?, ?, ? FROM ids RETURNING article_id`,
+		slug, sec.id, slug, n.kind, pgdialect.Array(n.audiences), pgdialect.Array(n.tags), r.ID, at, at, at, at,
+		n.title, r.BodyMD, RenderMarkdown(r.BodyMD), at).Scan(ctx, &id)
+	if c, ok := uniqueViolation(err); ok || noRows(err) {
+		if strings.Contains(c, "external_id") {
+			return apperr.InvalidFields(apperr.Field("id", "Inny artykuł ma już ten identyfikator."))
+		}
+		return apperr.InvalidFields(apperr.Field("slug", "Ten adres ma (lub miał) już inny artykuł."))
+	}
+	if err != nil {
+		return fmt.Errorf("insert article: %w", err)
+	}
+	return s.index.Put(ctx, tx, search.Document{ArticleID: id, Title: n.title, BodyMarkdown: r.BodyMD, Tags: n.tags,
+		Kind: n.kind, SectionID: sec.id, CategoryID: sec.category, Audiences: EffectiveAudiences(n.audiences, sec.audiences), UpdatedAt: at})
 }
 
 // ImportFS runs Import in its own transaction (tests and the demo).
