@@ -78,7 +78,10 @@ func TestBrowserTicketBecomesFAQ(t *testing.T) {
 	}
 	var tk *ticket.Ticket
 	for i := range ts {
-		if ts[i].Status == ticket.StatusSolved && slices.ContainsFunc(ts[i].Messages, func(m ticket.Message) bool { return m.FromStaff && !m.Internal }) {
+		// Imported 2025 tickets that were solved may already be closed by the auto-close
+		// job that runs at start; both count as answered.
+		answered := ts[i].Status == ticket.StatusSolved || ts[i].Status == ticket.StatusClosed
+		if answered && slices.ContainsFunc(ts[i].Messages, func(m ticket.Message) bool { return m.FromStaff && !m.Internal }) {
 			tk = &ts[i]
 			break
 		}
